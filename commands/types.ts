@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import type { ParamInput } from '../src/params/index.ts';
+import type { Reply } from '../src/reply.ts';
+import type { Services } from '../src/services.ts';
+
+export type Platform = 'discord' | 'slack' | 'web' | 'cli';
+
+/** Who is asking, as the adapter knows it. */
+export interface Caller {
+  platform: Platform;
+  userId: string;
+  /** Display name, for leaderboards; already plain text. */
+  userName: string;
+  /** The class: guild or workspace + channel, e.g. "discord:123:456". Scores and quizzes live per class. */
+  classId: string;
+  /** The adapter maps its own notion: Manage Messages, SLACK_TA_USER_IDS, the playground toggle. */
+  isTA: boolean;
+}
+
+export interface CommandContext {
+  caller: Caller;
+  services: Services;
+}
+
+/**
+ * One slash command, platform-neutral: the discord.js guide's file shape
+ * (name, description, options) with a handler that returns a Reply.
+ */
+export interface Command<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  /** The options; Discord option definitions and help texts are generated from it. */
+  schema: S;
+  /** Whether replies are public (in the channel) or private to the caller. */
+  visibility: 'public' | 'private';
+  taOnly: boolean;
+  /**
+   * Parse and validate, fast and synchronous: this is the acknowledgement path.
+   * Returns the error Reply (private) or a thunk that does the slow work.
+   */
+  prepare(input: ParamInput, ctx: CommandContext): { ok: false; reply: Reply } | { ok: true; execute: () => Promise<Reply> };
+}

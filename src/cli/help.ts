@@ -1,0 +1,17 @@
+import { exampleSchema, explodeSchema, usageLines } from '../params/index.ts';
+
+export function cliHelp(): string {
+  const indent = (lines: string[]) => lines.map((l) => `    ${l}`).join('\n');
+  return `gradbot: see why gradients explode and vanish
+
+usage:
+  gradbot explode [key=value ...] [--json] [--out DIR]
+      simulate the lecture's chain of neurons and print the chain-rule breakdown
+${indent(usageLines(explodeSchema))}
+  gradbot example [factors=150,100,125,50 w=500 lr=0.01] [--json] [--out DIR]
+      the lecture's worked example with the given factors
+${indent(usageLines(exampleSchema))}
+  gradbot help
+
+Bad input exits with status 2 and a one-line message naming the key.`;
+}
