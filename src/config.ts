@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes only from the environment and is validated once at
+ * start; every problem is named in one message. Secrets never leave this
+ * object except to the SDK that needs them.
+ */
+const DEFAULT_DATABASE_URL = 'sqlite:./data/gradbot.db';
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => /^https?:\/\/[^\s]+$/.test(s), { message: `${what} must be an http(s) URL` });
+
+const count = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `${name} must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `${name} must be a whole number from ${min} to ${max}` });
+
+export const envSchema = z.object({
+  DISCORD_TOKEN: optionalString.refine((s) => s === undefined || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(s), {
+    message: 'DISCORD_TOKEN does not look like a bot token (three dot-separated parts); copy it from the Developer Portal, Bot tab',
+  }),
+  DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
+  DISCORD_GUILD_ID: optionalString.refine((s) => s === undefined || /^\d{15,25}$/.test(s), { message: 'DISCORD_GUILD_ID must be a numeric server id' }),
+  SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xoxb-'), { message: 'SLACK_BOT_TOKEN must start with xoxb-' }),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xapp-'), { message: 'SLACK_APP_TOKEN must start with xapp-' }),
+  SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
+  SLACK_TA_USER_IDS: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')),
+  PORT: count('PORT', 0, 65535).default(3000),
+  HOST: z.string().trim().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((s) => /^sqlite:.+/.test(s), { message: 'DATABASE_URL must look like sqlite:PATH (e.g. sqlite:./data/gradbot.db) or sqlite::memory:' }),
+  PLAYGROUND: z.enum(['0', '1', 'true', 'false', '']).default('').transform((s) => s === '1' || s === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRADBOT_QUIZ_MINUTES: count('GRADBOT_QUIZ_MINUTES', 1, 1440).default(10),
+  GRADBOT_COOLDOWN_SECONDS: count('GRADBOT_COOLDOWN_SECONDS', 0, 3600).default(5),
+  GRADBOT_RENDER_WORKERS: count('GRADBOT_RENDER_WORKERS', 0, 64).default(0),
+  GRADBOT_RENDER_QUEUE: count('GRADBOT_RENDER_QUEUE', 1, 10000).default(120),
+  GRADBOT_RENDER_CACHE_MB: count('GRADBOT_RENDER_CACHE_MB', 0, 4096).default(64),
+  GRADBOT_SHUTDOWN_SECONDS: count('GRADBOT_SHUTDOWN_SECONDS', 1, 600).default(20),
+});
+
+/** Every GRADBOT_* variable we read; others are warned about as likely typos. */
+export const KNOWN_GRADBOT_VARS = Object.keys(envSchema.shape).filter((k) => k.startsWith('GRADBOT_'));
+
+export interface DiscordConfig {
+  token: string;
+  apiUrl: string;
+  guildId: string | null;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  appToken: string | null;
+  apiUrl: string;
+  taUserIds: string[];
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  discord: DiscordConfig | null;
+  slack: SlackConfig | null;
+  /** The local playground: on when no platform is configured, or with PLAYGROUND=1. */
+  playground: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  quizMinutes: number;
+  cooldownSeconds: number;
+  render: { workers: number; queue: number; cacheMb: number };
+  shutdownSeconds: number;
+}
+
+export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
+
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const has = (k: string) => (env[k] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET')) problems.push('SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (Slack app > Basic Information > Signing Secret)');
+  if (has('SLACK_SIGNING_SECRET') && !has('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (Slack app > OAuth & Permissions)');
+  if (has('SLACK_APP_TOKEN') && !has('SLACK_BOT_TOKEN')) problems.push('SLACK_APP_TOKEN (Socket Mode) also needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
+  return problems;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      problems.push(issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`);
+    }
+  }
+  problems.push(...crossChecks(env));
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+  const e = parsed.data;
+
+  const warnings = Object.keys(env)
+    .filter((k) => k.startsWith('GRADBOT_') && !KNOWN_GRADBOT_VARS.includes(k))
+    .map((k) => `unknown variable ${k} is ignored (known: ${KNOWN_GRADBOT_VARS.join(', ')})`);
+  const discord = e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''), guildId: e.DISCORD_GUILD_ID ?? null } : null;
+  const slack =
+    e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`, taUserIds: e.SLACK_TA_USER_IDS }
+      : null;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    discord,
+    slack,
+    playground: e.PLAYGROUND || (!discord && !slack),
+    logLevel: e.LOG_LEVEL,
+    quizMinutes: e.GRADBOT_QUIZ_MINUTES,
+    cooldownSeconds: e.GRADBOT_COOLDOWN_SECONDS,
+    render: { workers: e.GRADBOT_RENDER_WORKERS, queue: e.GRADBOT_RENDER_QUEUE, cacheMb: e.GRADBOT_RENDER_CACHE_MB },
+    shutdownSeconds: e.GRADBOT_SHUTDOWN_SECONDS,
+  };
+  return { ok: true, config, warnings };
+}
+
+/** One message naming every problem, for the start-up error. */
+export function configProblemMessage(problems: string[]): string {
+  return `gradbot cannot start; fix the environment (see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
