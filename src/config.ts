@@ -101,13 +101,16 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
+  // An empty value (as a copied .env.example leaves them) means "not set".
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment');
-      problems.push(issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`);
+      const choices = issue.code === 'invalid_value' ? ` must be one of ${issue.values.map(String).join(', ')}` : `: ${issue.message}`;
+      problems.push(issue.message.includes(name) ? issue.message : `${name}${choices} (got "${String(env[name] ?? '').slice(0, 40)}")`);
     }
   }
   problems.push(...crossChecks(env));
