@@ -1,0 +1,36 @@
+import type { Gradbot } from '../../bot.ts';
+import type { Logger } from '../../log.ts';
+import type { Cooldowns } from './cooldown.ts';
+
+/** What the interaction handlers share. */
+export interface AdapterContext {
+  bot: Gradbot;
+  log: Logger;
+  cooldowns: Cooldowns;
+}
+
+/** Said in chat whenever something on our side fails; details go to the log, never to the channel. */
+export const SORRY = 'Sorry, something went wrong on my side. Please try again in a moment; if it keeps happening, tell your TA.';
+
+/** Where a quiz was posted, as setQuizLocation stores it. */
+export interface DiscordQuizLocation {
+  channelId: string;
+  messageId: string;
+}
+
+export function encodeLocation(loc: DiscordQuizLocation): string {
+  return JSON.stringify(loc);
+}
+
+export function decodeLocation(s: string | null): DiscordQuizLocation | null {
+  if (!s) return null;
+  try {
+    const v: unknown = JSON.parse(s);
+    if (typeof v === 'object' && v !== null && 'channelId' in v && 'messageId' in v && typeof v.channelId === 'string' && typeof v.messageId === 'string') {
+      return { channelId: v.channelId, messageId: v.messageId };
+    }
+  } catch {
+    // Not ours (another platform's location); nothing to do.
+  }
+  return null;
+}

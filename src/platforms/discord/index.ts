@@ -1,0 +1,116 @@
+import { Client, Events, GatewayIntentBits, MessageFlags, Partials, RESTEvents, type Interaction } from 'discord.js';
+import type { DiscordConfig } from '../../config.ts';
+import type { PlatformDeps, PlatformHandle } from '../types.ts';
+import { handleButton } from './button.ts';
+import { SORRY, type AdapterContext } from './context.ts';
+import { Cooldowns } from './cooldown.ts';
+import { describeError, isDeadInteraction } from './errors.ts';
+import { NO_MENTIONS } from './message.ts';
+import { postQuizSummary } from './quiz-closed.ts';
+import { handleSlash } from './slash.ts';
+
+export { commandJson, commandsJson, PARAMS_OPTION, TA_PERMISSION, type CommandJson } from './command-json.ts';
+export { registerCommands, applicationIdFromToken } from './register.ts';
+
+export interface DiscordStartConfig extends DiscordConfig {
+  /** Seconds between one user's slash commands; 0 disables the cooldown. */
+  cooldownSeconds: number;
+  /** REST retries on 5xx and network errors (429s are always waited out). Default 3. */
+  restRetries?: number;
+  /** Milliseconds before one REST request is abandoned. Default 15 000. */
+  restTimeoutMs?: number;
+}
+
+const STOPPING = "I'm restarting; please try again in a minute.";
+
+/** How long stop() waits for commands already running before it hangs up. */
+const DRAIN_MS = 15_000;
+
+/**
+ * Connects gradbot to Discord (Guilds intent only: slash commands and
+ * buttons arrive as interactions, no message content is read) and
+ * translates interactions to the core and Replies back.
+ */
+export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps): Promise<PlatformHandle> {
+  const { bot, log } = deps;
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Interactions in channels we have not seen (DMs, new threads) still carry enough to answer.
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    rest: { api: cfg.apiUrl, retries: cfg.restRetries ?? 3, timeout: cfg.restTimeoutMs ?? 15_000 },
+  });
+  const ctx: AdapterContext = { bot, log, cooldowns: new Cooldowns(cfg.cooldownSeconds) };
+  const inflight = new Set<Promise<void>>();
+  let stopping = false;
+
+  const apologise = async (interaction: Interaction): Promise<void> => {
+    if (!interaction.isRepliable()) return;
+    const text = stopping ? STOPPING : SORRY;
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    } else if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
+      await interaction.editReply({ content: text, allowedMentions: NO_MENTIONS });
+    } else {
+      // A public "thinking…" must not end in an apology for all to see.
+      if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    }
+  };
+
+  const handle = async (interaction: Interaction): Promise<void> => {
+    try {
+      if (stopping) {
+        if (interaction.isRepliable()) await apologise(interaction);
+        return;
+      }
+      if (interaction.isChatInputCommand()) await handleSlash(interaction, ctx);
+      else if (interaction.isButton()) await handleButton(interaction, ctx);
+    } catch (e) {
+      log.error({ interaction: interaction.id, ...describeError(e) }, 'discord: interaction failed');
+      if (isDeadInteraction(e)) return;
+      await apologise(interaction).catch((e2: unknown) => log.warn(describeError(e2), 'discord: could not even apologise'));
+    }
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const p = handle(interaction).finally(() => inflight.delete(p));
+    inflight.add(p);
+  });
+  client.on(Events.Error, (e) => log.error(describeError(e), 'discord: client error'));
+  client.on(Events.Warn, (message) => log.warn({ message }, 'discord: warning'));
+  // discord.js reconnects and resumes by itself; these are for the operator reading the log.
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'discord: gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopping) log.info({ shard }, 'discord: gateway reconnecting');
+  });
+  client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord: rate limited; waiting'));
+
+  bot.onQuizClosed(async (event) => {
+    if (stopping) return;
+    await postQuizSummary(client, event, log);
+  });
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(cfg.token);
+  } catch (e) {
+    await client.destroy().catch(() => undefined);
+    const why = describeError(e);
+    throw new Error(`Discord login failed (check DISCORD_TOKEN and DISCORD_API_URL): ${why.err}`);
+  }
+  await ready;
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+
+  return {
+    name: 'discord',
+    ready: () => !stopping && client.isReady(),
+    async stop() {
+      stopping = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (timer = setTimeout(r, DRAIN_MS)))]);
+      clearTimeout(timer);
+      await client.destroy();
+    },
+  };
+}
