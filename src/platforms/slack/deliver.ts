@@ -1,0 +1,177 @@
+import type { RespondFn, webApi } from '@slack/bolt';
+import type { Gradbot } from '../../bot.ts';
+import type { Logger } from '../../log.ts';
+import type { Reply, ReplyQuiz } from '../../reply.ts';
+import { closedQuizBlocks, quizBlocks, textBlocks, type Block } from './blocks.ts';
+import { describeError, postFailureText, slackErrorCode, uploadFailureText } from './errors.ts';
+import { encodeLocation, type SlackQuizLocation } from './location.ts';
+import { clip, toPlainFallback } from './mrkdwn.ts';
+
+type WebClient = webApi.WebClient;
+
+/** Where a reply goes and who asked: enough to post publicly or whisper back. */
+export interface Target {
+  channel: string;
+  userId: string;
+  /** Set when the reply belongs in an existing thread (quiz feedback, the closing summary). */
+  threadTs?: string | undefined;
+  /** The slash command's response_url: reaches the user even where the bot is not a member. */
+  respond?: RespondFn | undefined;
+  /** A context line under the public message ("@ana used /explode w=500"). */
+  footer?: Block | undefined;
+}
+
+const ALT_MAX = 1000;
+
+/** Turns Replies into Slack messages. Every method catches: a failed post is logged and told to the user, never thrown. */
+export class SlackDelivery {
+  /** Quizzes this process posted, so a closed one can be redrawn without its buttons. */
+  private readonly posted = new Map<string, { quiz: ReplyQuiz; at: SlackQuizLocation }>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly bot: Gradbot,
+    private readonly log: Logger,
+    private readonly botName: () => string,
+  ) {}
+
+  async deliver(reply: Reply, t: Target): Promise<void> {
+    if (reply.visibility === 'public') await this.postPublic(reply, t);
+    else await this.whisper(reply, t);
+  }
+
+  /**
+   * The message in the channel, then its pictures and files in the message's
+   * thread, then the quiz in that thread: Slack has no attachments on a bot
+   * message, and the thread keeps a busy class channel readable.
+   */
+  async postPublic(reply: Reply, t: Target): Promise<void> {
+    const blocks = [...textBlocks(reply.text, t.footer ? 49 : 50), ...(t.footer ? [t.footer] : [])];
+    let parentTs: string;
+    try {
+      const res = await this.client.chat.postMessage({
+        channel: t.channel,
+        text: toPlainFallback(reply.text) || 'gradbot',
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(t.threadTs ? { thread_ts: t.threadTs } : {}),
+      });
+      if (!res.ts) throw new Error('chat.postMessage returned no ts');
+      parentTs = res.ts;
+    } catch (err) {
+      this.log.warn({ ...describeError(err), channel: t.channel }, 'slack: chat.postMessage failed');
+      await this.tell(t, postFailureText(slackErrorCode(err), this.botName()));
+      return;
+    }
+    const threadTs = t.threadTs ?? parentTs;
+    if ((reply.images?.length ?? 0) + (reply.files?.length ?? 0) > 0) {
+      try {
+        await this.upload(reply, t.channel, threadTs);
+      } catch (err) {
+        this.log.warn({ ...describeError(err), channel: t.channel }, 'slack: file upload failed');
+        await this.tell(t, uploadFailureText(slackErrorCode(err)));
+      }
+    }
+    if (reply.quiz) await this.postQuiz(reply.quiz, t, threadTs);
+  }
+
+  private async upload(reply: Reply, channel: string, threadTs: string | undefined, comment?: string): Promise<void> {
+    const images = (reply.images ?? []).map((img) => ({ file: img.png, filename: img.name, title: img.name, alt_text: clip(img.alt, ALT_MAX) }));
+    const files = (reply.files ?? []).map((f) => ({ file: f.content, filename: f.name, title: f.name }));
+    await this.client.files.uploadV2({
+      channel_id: channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(comment ? { initial_comment: comment } : {}),
+      file_uploads: [...images, ...files],
+    });
+  }
+
+  private async postQuiz(quiz: ReplyQuiz, t: Target, threadTs: string): Promise<void> {
+    try {
+      const res = await this.client.chat.postMessage({ channel: t.channel, thread_ts: threadTs, text: toPlainFallback(quiz.question), blocks: quizBlocks(quiz) });
+      if (!res.ts) throw new Error('chat.postMessage returned no ts');
+      const at = { channel: t.channel, threadTs, ts: res.ts };
+      this.posted.set(quiz.quizId, { quiz, at });
+      this.bot.setQuizLocation(quiz.quizId, encodeLocation(at));
+    } catch (err) {
+      this.log.warn({ ...describeError(err), quizId: quiz.quizId }, 'slack: posting the quiz failed');
+      await this.tell(t, `I posted the answer but couldn't post the quiz${slackErrorCode(err) ? ` (${slackErrorCode(err)})` : ''}.`);
+    }
+  }
+
+  /**
+   * A private reply. Text (and any quiz) goes as an ephemeral message; Slack
+   * cannot attach files to one, so pictures and files go to the user's direct
+   * messages with the bot, and the ephemeral says so.
+   */
+  async whisper(reply: Reply, t: Target): Promise<void> {
+    let text = reply.text;
+    if ((reply.images?.length ?? 0) + (reply.files?.length ?? 0) > 0) {
+      const names = [...(reply.images ?? []), ...(reply.files ?? [])].map((f) => f.name).join(', ');
+      try {
+        const dm = await this.client.conversations.open({ users: t.userId });
+        const dmChannel = dm.channel?.id;
+        if (!dmChannel) throw new Error('conversations.open returned no channel');
+        await this.upload(reply, dmChannel, undefined, 'Only you can see this.');
+        text += `\n\n_${names}: sent to your direct messages with @${this.botName()}._`;
+      } catch (err) {
+        this.log.warn(describeError(err), 'slack: private file delivery failed');
+        text += `\n\n_I couldn't send ${names} to your direct messages${slackErrorCode(err) ? ` (${slackErrorCode(err)})` : ''}._`;
+      }
+    }
+    const blocks = [...textBlocks(text, reply.quiz ? 40 : 50), ...(reply.quiz ? quizBlocks(reply.quiz) : [])];
+    const fallback = toPlainFallback(text) || 'gradbot';
+    if (await this.ephemeral(t, fallback, blocks)) {
+      if (reply.quiz) this.bot.setQuizLocation(reply.quiz.quizId, encodeLocation({ channel: t.channel, threadTs: t.threadTs ?? null, ts: '' }));
+    }
+  }
+
+  /** A short private note (an error, a warning). */
+  async tell(t: Target, text: string): Promise<void> {
+    await this.ephemeral(t, toPlainFallback(text), textBlocks(text));
+  }
+
+  /**
+   * The response_url first (a slash command's: it works in any channel, the
+   * bot a member or not), else chat.postEphemeral into the thread. True when
+   * one of them took it; a failure of both is logged.
+   */
+  private async ephemeral(t: Target, text: string, blocks: Block[]): Promise<boolean> {
+    if (!t.respond && !t.userId) {
+      this.log.warn({ channel: t.channel, text: clip(text, 200) }, 'slack: nobody to tell privately');
+      return false;
+    }
+    if (t.respond) {
+      try {
+        await t.respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+        return true;
+      } catch (err) {
+        this.log.warn(describeError(err), 'slack: response_url failed; trying chat.postEphemeral');
+      }
+    }
+    try {
+      await this.client.chat.postEphemeral({ channel: t.channel, user: t.userId, text, blocks, ...(t.threadTs ? { thread_ts: t.threadTs } : {}) });
+      return true;
+    } catch (err) {
+      this.log.warn({ ...describeError(err), channel: t.channel }, 'slack: could not reach the user privately');
+      return false;
+    }
+  }
+
+  /** The closing summary goes into the quiz's thread; the quiz itself loses its buttons. */
+  async quizClosed(quizId: string, at: SlackQuizLocation, summary: Reply): Promise<void> {
+    const threadTs = at.threadTs ?? at.ts;
+    if (!threadTs) return;
+    await this.postPublic({ ...summary, quiz: undefined }, { channel: at.channel, userId: '', threadTs });
+    const mine = this.posted.get(quizId);
+    this.posted.delete(quizId);
+    if (mine && at.ts) {
+      try {
+        await this.client.chat.update({ channel: at.channel, ts: at.ts, text: toPlainFallback(mine.quiz.question), blocks: closedQuizBlocks(mine.quiz) });
+      } catch (err) {
+        this.log.warn({ ...describeError(err), quizId }, 'slack: could not mark the quiz closed');
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { AckFn, App, BlockButtonAction, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { Caller } from '../../../commands/types.ts';
+import type { Gradbot, Prepared } from '../../bot.ts';
+import type { Logger } from '../../log.ts';
+import { parseQuizButtonId, privateText, type Reply } from '../../reply.ts';
+import { invokedBlock, textBlocks } from './blocks.ts';
+import type { SlackDelivery } from './deliver.ts';
+import { internalFailureText } from './errors.ts';
+import { toPlainFallback } from './mrkdwn.ts';
+
+export interface HandlerDeps {
+  bot: Gradbot;
+  delivery: SlackDelivery;
+  log: Logger;
+  taUserIds: readonly string[];
+  /** Runs the slow part of a request so stop() can wait for it. */
+  track: (work: Promise<void>) => void;
+}
+
+export function classIdOf(teamId: string, channelId: string): string {
+  return `slack:${teamId}:${channelId}`;
+}
+
+export function callerFromCommand(c: SlashCommand, taUserIds: readonly string[]): Caller {
+  return { platform: 'slack', userId: c.user_id, userName: c.user_name, classId: classIdOf(c.team_id, c.channel_id), isTA: taUserIds.includes(c.user_id) };
+}
+
+export function callerFromAction(body: BlockButtonAction, taUserIds: readonly string[]): Caller {
+  const team = body.user.team_id ?? body.team?.id ?? 'unknown';
+  const channel = body.channel?.id ?? 'unknown';
+  return { platform: 'slack', userId: body.user.id, userName: body.user.username ?? body.user.name ?? body.user.id, classId: classIdOf(team, channel), isTA: taUserIds.includes(body.user.id) };
+}
+
+/** An error Reply as the slash command's immediate, private answer. */
+function ephemeralAck(reply: Reply): RespondArguments {
+  return { response_type: 'ephemeral', text: toPlainFallback(reply.text), blocks: textBlocks(reply.text) };
+}
+
+async function safeAck(ack: AckFn<string | RespondArguments>, log: Logger, body?: RespondArguments): Promise<void> {
+  try {
+    await ack(body);
+  } catch (err) {
+    log.warn({ message: err instanceof Error ? err.message : String(err) }, 'slack: ack failed');
+  }
+}
+
+/**
+ * Every slash command (the manifest lists one per gradbot command, named the
+ * same) goes to the core: refusals are the immediate private answer; anything
+ * else is acknowledged at once and answered when the work is done.
+ */
+export function registerCommands(app: App, d: HandlerDeps): void {
+  app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond }) => {
+    const name = command.command.replace(/^\//, '').toLowerCase();
+    const caller = callerFromCommand(command, d.taUserIds);
+    let prepared: Prepared;
+    try {
+      prepared = d.bot.prepare(name, { text: command.text }, caller);
+    } catch (err) {
+      d.log.error({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: prepare threw');
+      prepared = { ok: false, reply: privateText(internalFailureText(err)) };
+    }
+    if (!prepared.ok) {
+      await safeAck(ack, d.log, ephemeralAck(prepared.reply));
+      return;
+    }
+    await safeAck(ack, d.log);
+    const { execute } = prepared;
+    const target = { channel: command.channel_id, userId: command.user_id, respond, footer: invokedBlock(command.user_id, name, command.text) };
+    d.track(
+      (async () => {
+        let reply: Reply;
+        try {
+          reply = await execute();
+        } catch (err) {
+          d.log.error({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: command failed');
+          reply = privateText(internalFailureText(err));
+        }
+        await d.delivery.deliver(reply, target);
+      })(),
+    );
+  });
+}
+
+/** Quiz buttons: acknowledged at once, scored by the core, answered privately in the quiz's thread. */
+export function registerQuizButtons(app: App, d: HandlerDeps): void {
+  app.action<BlockButtonAction>({ type: 'block_actions', action_id: /^quiz:/ }, async ({ ack, body, action, respond }) => {
+    try {
+      await ack();
+    } catch (err) {
+      d.log.warn({ message: err instanceof Error ? err.message : String(err) }, 'slack: ack failed');
+    }
+    const channel = body.channel?.id ?? '';
+    const message = body.message as { ts?: string; thread_ts?: string } | undefined;
+    // chat.postEphemeral can aim at the quiz's thread; a click in an ephemeral message (a private quiz) has no channel, only its response_url.
+    const target = { channel, userId: body.user.id, threadTs: message?.thread_ts ?? message?.ts, respond: channel ? undefined : respond };
+    const parsed = parseQuizButtonId(action.action_id);
+    d.track(
+      (async () => {
+        let reply: Reply;
+        if (!parsed) {
+          reply = privateText("That button isn't one gradbot understands; it may be from an older version.");
+        } else {
+          try {
+            reply = await d.bot.answer(parsed.quizId, parsed.choice, callerFromAction(body, d.taUserIds));
+          } catch (err) {
+            d.log.error({ message: err instanceof Error ? err.message : String(err) }, 'slack: answer failed');
+            reply = privateText(internalFailureText(err));
+          }
+        }
+        // Feedback is private whatever the reply says: other students must not see who picked what.
+        await d.delivery.whisper(reply, target);
+      })(),
+    );
+  });
+}

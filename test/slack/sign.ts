@@ -1,0 +1,100 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Slack's request signing (v0): HMAC-SHA256 with the app's signing secret
+ * over `v0:<timestamp>:<raw body>`, sent as x-slack-signature with the
+ * timestamp in x-slack-request-timestamp.
+ */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignOptions {
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Sign with this secret instead (a forged request). */
+  secret?: string;
+}
+
+/** POSTs a form body to the app the way Slack does, signed for real. */
+export async function postSigned(url: string, secret: string, body: string, opts: SignOptions = {}): Promise<{ status: number; text: string; ms: number }> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(opts.secret ?? secret, timestamp, body),
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text, ms: performance.now() - started };
+}
+
+export interface SlashCommandFields {
+  command: string;
+  text: string;
+  userId: string;
+  userName?: string;
+  teamId: string;
+  channelId: string;
+  responseUrl: string;
+}
+
+/** The form body of a slash command, with the fields Slack sends. */
+export function slashCommandBody(f: SlashCommandFields): string {
+  return new URLSearchParams({
+    token: 'verification-token-unused',
+    team_id: f.teamId,
+    team_domain: 'standin',
+    channel_id: f.channelId,
+    channel_name: 'class',
+    user_id: f.userId,
+    user_name: f.userName ?? f.userId.toLowerCase(),
+    command: f.command,
+    text: f.text,
+    api_app_id: 'A0001',
+    is_enterprise_install: 'false',
+    response_url: f.responseUrl,
+    trigger_id: `trig.${Date.now()}`,
+  }).toString();
+}
+
+export interface ButtonClickFields {
+  actionId: string;
+  userId: string;
+  userName?: string;
+  teamId: string;
+  channelId: string;
+  /** The message holding the button: its ts, and the thread it sits in. */
+  messageTs: string;
+  threadTs?: string;
+  responseUrl: string;
+}
+
+/** A block_actions payload for one button click. */
+export function blockActionsPayload(f: ButtonClickFields): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: f.userId, username: f.userName ?? f.userId.toLowerCase(), name: f.userName ?? f.userId.toLowerCase(), team_id: f.teamId },
+    api_app_id: 'A0001',
+    token: 'verification-token-unused',
+    container: { type: 'message', message_ts: f.messageTs, channel_id: f.channelId, is_ephemeral: false, ...(f.threadTs ? { thread_ts: f.threadTs } : {}) },
+    trigger_id: `trig.${Date.now()}`,
+    team: { id: f.teamId, domain: 'standin' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: f.channelId, name: 'class' },
+    message: { type: 'message', user: 'UBOT', ts: f.messageTs, ...(f.threadTs ? { thread_ts: f.threadTs } : {}), text: 'quiz' },
+    state: { values: {} },
+    response_url: f.responseUrl,
+    actions: [{ type: 'button', action_id: f.actionId, block_id: 'quiz', value: f.actionId, text: { type: 'plain_text', text: 'A' }, action_ts: `${Date.now() / 1000}` }],
+  };
+}
+
+/** Interactive payloads arrive form-encoded as payload=<json>. */
+export function blockActionsBody(f: ButtonClickFields): string {
+  return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(f)) }).toString();
+}

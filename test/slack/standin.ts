@@ -1,0 +1,330 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A local stand-in for Slack's side of the wire: the Web API methods gradbot
+ * calls, the file-upload URL, response_urls and, for Socket Mode,
+ * apps.connections.open plus the WebSocket it hands out. It records every
+ * request in order so tests can assert the sequence and the bytes.
+ */
+export interface ApiCall {
+  kind: 'api';
+  method: string;
+  args: Record<string, unknown>;
+  /** The token the client sent (Authorization header or token field). */
+  token: string | null;
+  /** What the stand-in answered. */
+  status: number;
+  response: Record<string, unknown>;
+}
+
+export interface UploadCall {
+  kind: 'upload';
+  fileId: string;
+  bytes: Buffer;
+}
+
+export interface RespondCall {
+  kind: 'respond';
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export type Recorded = ApiCall | UploadCall | RespondCall;
+
+export interface PendingFile {
+  fileId: string;
+  filename: string;
+  length: number;
+  altText: string | null;
+  bytes: Buffer | null;
+}
+
+export interface StandInOptions {
+  botToken: string;
+  appToken?: string;
+  teamId?: string;
+  botUserId?: string;
+  botName?: string;
+}
+
+type Fault = { kind: 'error'; error: string } | { kind: 'ratelimit'; retryAfter: number };
+
+/** Slack form fields that carry JSON. */
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseForm(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(k)) {
+      try {
+        out[k] = JSON.parse(v) as unknown;
+        continue;
+      } catch {
+        // keep the raw string: the assertion will show it
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The bytes of the one file part of a multipart body (how the WebClient posts to the upload URL). */
+async function multipartFile(req: IncomingMessage, body: Buffer): Promise<Buffer> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+  const form = await new Request('http://standin/upload', { method: 'POST', headers, body }).formData();
+  for (const [, v] of form) if (typeof v !== 'string') return Buffer.from(await v.arrayBuffer());
+  throw new Error('multipart upload without a file part');
+}
+
+export class SlackStandIn extends EventEmitter {
+  readonly calls: Recorded[] = [];
+  readonly files = new Map<string, PendingFile>();
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private sockets = new Set<WebSocket>();
+  private port = 0;
+  private seq = 0;
+  private tsSeq = 0;
+  /** Acks received over the Socket Mode WebSocket, by envelope id. */
+  readonly socketAcks = new Map<string, Record<string, unknown>>();
+
+  constructor(private readonly opts: StandInOptions) {
+    super();
+    this.server = createServer((req, res) => {
+      void this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(err));
+      });
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/socket') return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** SLACK_API_URL for the client under test. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A response_url Slack would put in a slash command or a click. */
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.port}/respond/${encodeURIComponent(id)}`;
+  }
+
+  /** The next call of `method` answers {ok:false, error}. */
+  failNext(method: string, error: string): void {
+    this.pushFault(method, { kind: 'error', error });
+  }
+
+  /** The next call of `method` answers HTTP 429 with Retry-After. */
+  rateLimitNext(method: string, retryAfter = 0): void {
+    this.pushFault(method, { kind: 'ratelimit', retryAfter });
+  }
+
+  private pushFault(method: string, f: Fault): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), f]);
+  }
+
+  api(method?: string): ApiCall[] {
+    return this.calls.filter((c): c is ApiCall => c.kind === 'api' && (method === undefined || c.method === method));
+  }
+
+  /** Successful calls only: what Slack would have shown. */
+  ok(method: string): ApiCall[] {
+    return this.api(method).filter((c) => c.status === 200 && c.response.ok === true);
+  }
+
+  uploads(): UploadCall[] {
+    return this.calls.filter((c): c is UploadCall => c.kind === 'upload');
+  }
+
+  responds(): RespondCall[] {
+    return this.calls.filter((c): c is RespondCall => c.kind === 'respond');
+  }
+
+  /** Resolves once `predicate` holds over the record; rejects (naming what was seen) after `ms`. */
+  waitFor<T>(what: string, predicate: () => T | undefined | false | null, ms = 10_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const v = predicate();
+        if (v === undefined || v === false || v === null) return false;
+        cleanup();
+        resolve(v);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what}; saw: ${this.summary()}`));
+      }, ms);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('recorded', check);
+      };
+      if (!check()) this.on('recorded', check);
+    });
+  }
+
+  /** "auth.test, chat.postMessage, upload, …": for failure messages. */
+  summary(): string {
+    return this.calls.map((c) => (c.kind === 'api' ? `${c.method}${c.response.ok === true ? '' : `(${String(c.response.error ?? c.status)})`}` : c.kind)).join(', ');
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.faults.clear();
+  }
+
+  private record(c: Recorded): void {
+    this.calls.push(c);
+    this.emit('recorded', c);
+  }
+
+  private send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+    const data = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(data);
+  }
+
+  private nextTs(): string {
+    this.tsSeq += 1;
+    return `1700000000.${String(this.tsSeq).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const body = await readBody(req);
+    const type = req.headers['content-type'] ?? '';
+
+    if (url.pathname.startsWith('/upload/')) {
+      const fileId = decodeURIComponent(url.pathname.slice('/upload/'.length));
+      const bytes = type.startsWith('multipart/form-data') ? await multipartFile(req, body) : body;
+      const f = this.files.get(fileId);
+      if (f) f.bytes = bytes;
+      this.record({ kind: 'upload', fileId, bytes });
+      res.writeHead(f ? 200 : 404, { 'content-type': 'text/plain' });
+      res.end(f ? `OK - ${bytes.length}` : 'unknown upload');
+      return;
+    }
+
+    if (url.pathname.startsWith('/respond/')) {
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+      this.record({ kind: 'respond', id: decodeURIComponent(url.pathname.slice('/respond/'.length)), body: parsed });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+
+    if (!url.pathname.startsWith('/api/')) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const method = url.pathname.slice('/api/'.length);
+    const args = type.includes('application/json') ? (JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>) : parseForm(body.toString('utf8'));
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : null;
+
+    const fault = this.faults.get(method)?.shift();
+    if (fault?.kind === 'ratelimit') {
+      const response = { ok: false, error: 'ratelimited' };
+      this.record({ kind: 'api', method, args, token, status: 429, response });
+      this.send(res, 429, response, { 'retry-after': String(fault.retryAfter) });
+      return;
+    }
+    const response = fault ? { ok: false, error: fault.error } : this.answer(method, args, token);
+    this.record({ kind: 'api', method, args, token, status: 200, response });
+    this.send(res, 200, response);
+  }
+
+  private answer(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
+    const wanted = method === 'apps.connections.open' ? this.opts.appToken : this.opts.botToken;
+    if (!token || token !== wanted) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    const team = this.opts.teamId ?? 'T0001';
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', user: this.opts.botName ?? 'gradbot', team_id: team, user_id: this.opts.botUserId ?? 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage': {
+        if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+        const ts = this.nextTs();
+        return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) } };
+      }
+      case 'chat.postEphemeral':
+        if (typeof args.user !== 'string' || args.user === '') return { ok: false, error: 'user_not_in_channel' };
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users ?? 'X')}` } };
+      case 'files.getUploadURLExternal': {
+        this.seq += 1;
+        const fileId = `F${String(this.seq).padStart(6, '0')}`;
+        this.files.set(fileId, { fileId, filename: String(args.filename ?? ''), length: Number(args.length ?? 0), altText: typeof args.alt_text === 'string' ? args.alt_text : null, bytes: null });
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
+        const missing = files.find((f) => !f.id || !this.files.get(f.id)?.bytes);
+        if (files.length === 0 || missing) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.files.get(f.id ?? '')?.filename })) };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+      if (msg.envelope_id) {
+        this.socketAcks.set(msg.envelope_id, msg.payload ?? {});
+        this.emit('recorded', null);
+      }
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'standin', approximate_connection_time: 3600 }, connection_info: { app_id: 'A0001' } }));
+    this.emit('socket', ws);
+  }
+
+  /** Sends an envelope to every connected Socket Mode client; returns its envelope id. */
+  sendEnvelope(type: string, payload: Record<string, unknown>): string {
+    this.seq += 1;
+    const envelopeId = `env-${this.seq}`;
+    const frame = JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type === 'slash_commands' || type === 'interactive' });
+    for (const ws of this.sockets) ws.send(frame);
+    return envelopeId;
+  }
+
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
