@@ -106,6 +106,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     name: 'discord',
     ready: () => !stopping && client.isReady(),
     async stop() {
+      if (stopping) return;
       stopping = true;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (timer = setTimeout(r, DRAIN_MS)))]);

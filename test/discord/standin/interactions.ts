@@ -13,6 +13,13 @@ export interface Person {
 
 /** Without Manage Messages (8192). */
 export const STUDENT: Person = { id: STUDENT_ID, username: 'ada', permissions: '2248473465835073' };
+let people = 0;
+/** A fresh student, so per-user cooldowns don't couple tests. */
+export function newStudent(): Person {
+  people += 1;
+  return { ...STUDENT, id: `44444444444444${String(people).padStart(5, '0')}`, username: `student${people}` };
+}
+
 /** With Manage Messages. */
 export const TA: Person = { id: TA_ID, username: 'grace', permissions: (2248473465835073n | 8192n).toString() };
 
