@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ParamInput } from '../src/params/index.ts';
+import type { QuizDesk } from '../src/quiz/desk.ts';
 import type { Reply } from '../src/reply.ts';
 import type { Services } from '../src/services.ts';
 
@@ -20,14 +21,20 @@ export interface Caller {
 export interface CommandContext {
   caller: Caller;
   services: Services;
+  /** The quiz lifecycle (open, close, reviews, class settings), owned by the core in src/gradbot.ts. */
+  quizzes: QuizDesk;
 }
+
+export type CommandPrepared = { ok: false; reply: Reply } | { ok: true; execute: () => Promise<Reply> };
 
 /**
  * One slash command, platform-neutral: the discord.js guide's file shape
  * (name, description, options) with a handler that returns a Reply.
  */
 export interface Command<S extends z.ZodObject = z.ZodObject> {
+  /** Lower-case, 1-32 of [a-z0-9_-] (Discord's rule). */
   name: string;
+  /** At most 100 characters (Discord's rule). */
   description: string;
   /** The options; Discord option definitions and help texts are generated from it. */
   schema: S;
@@ -38,5 +45,5 @@ export interface Command<S extends z.ZodObject = z.ZodObject> {
    * Parse and validate, fast and synchronous: this is the acknowledgement path.
    * Returns the error Reply (private) or a thunk that does the slow work.
    */
-  prepare(input: ParamInput, ctx: CommandContext): { ok: false; reply: Reply } | { ok: true; execute: () => Promise<Reply> };
+  prepare(input: ParamInput, ctx: CommandContext): CommandPrepared;
 }

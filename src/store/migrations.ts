@@ -1,0 +1,76 @@
+/**
+ * Numbered, append-only schema migrations. Never edit one that has shipped:
+ * add the next number. Each runs once, in its own transaction.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'quizzes, answers, scores, class settings, reviews',
+    sql: `
+      CREATE TABLE quizzes (
+        id          TEXT PRIMARY KEY,
+        class_id    TEXT NOT NULL,
+        platform    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        topic       TEXT NOT NULL,
+        question    TEXT NOT NULL,
+        choices     TEXT NOT NULL,          -- JSON array of strings
+        answer      INTEGER NOT NULL,
+        explanation TEXT NOT NULL,
+        seed        INTEGER NOT NULL,
+        review_of   TEXT,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        closes_at   INTEGER NOT NULL,
+        closed_at   INTEGER,
+        location    TEXT
+      );
+      CREATE INDEX quizzes_open ON quizzes (closes_at) WHERE closed_at IS NULL;
+      CREATE INDEX quizzes_class ON quizzes (class_id, created_at);
+
+      CREATE TABLE answers (
+        quiz_id     TEXT NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+        user_id     TEXT NOT NULL,
+        user_name   TEXT NOT NULL,
+        choice      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL,
+        -- One answer per student per quiz, enforced here rather than by a check-then-insert.
+        UNIQUE (quiz_id, user_id)
+      );
+
+      CREATE TABLE scores (
+        class_id        TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        user_name       TEXT NOT NULL,
+        points          INTEGER NOT NULL DEFAULT 0,
+        answered        INTEGER NOT NULL DEFAULT 0,
+        correct         INTEGER NOT NULL DEFAULT 0,
+        streak          INTEGER NOT NULL DEFAULT 0,
+        best_streak     INTEGER NOT NULL DEFAULT 0,
+        last_correct_at INTEGER,
+        PRIMARY KEY (class_id, user_id)
+      );
+
+      CREATE TABLE class_settings (
+        class_id     TEXT PRIMARY KEY,
+        quiz_minutes REAL
+      );
+
+      CREATE TABLE reviews (
+        class_id      TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        root_quiz_id  TEXT NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+        due_at        INTEGER NOT NULL,
+        after_answers INTEGER NOT NULL,
+        PRIMARY KEY (class_id, user_id, root_quiz_id)
+      );
+    `,
+  },
+];
