@@ -1,5 +1,6 @@
 import { exampleCli } from './example.ts';
 import { explodeCli } from './explode.ts';
+import { quizCli } from './quiz.ts';
 import { cliHelp } from './help.ts';
 import { UsageError } from './args.ts';
 import type { CliIO } from './io.ts';
@@ -9,6 +10,7 @@ export type Subcommand = (argv: readonly string[], io: CliIO) => Promise<number>
 export const subcommands: Record<string, Subcommand> = {
   explode: explodeCli,
   example: exampleCli,
+  quiz: quizCli,
   help: async (_argv, io) => {
     io.out(cliHelp());
     return 0;
