@@ -1,4 +1,8 @@
+import { GatewayIntentBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createHttpApp } from '../../src/http/server.ts';
+import { silentLogger } from '../../src/log.ts';
+import { startDiscord } from '../../src/platforms/discord/index.ts';
 import type { Reply } from '../../src/reply.ts';
 import { SORRY } from '../../src/platforms/discord/context.ts';
 import { UNKNOWN_BUTTON } from '../../src/platforms/discord/button.ts';
@@ -38,6 +42,21 @@ function quizReply(extra: Partial<Reply> = {}): Reply {
 const requestsFrom = (from: number) => h.standin.requests.slice(from);
 const settle = () => new Promise((r) => setTimeout(r, 150));
 const locationOf = (quizId: string) => JSON.parse(bot.locations.get(quizId) ?? 'null') as { channelId: string; messageId: string } | null;
+
+describe('connecting', () => {
+  it('finds the gateway through the REST base and identifies with the Guilds intent only, JSON, uncompressed', () => {
+    expect(h.standin.requests[0]).toMatchObject({ method: 'GET', path: '/gateway/bot' });
+    expect(h.standin.identifies).toHaveLength(1);
+    expect(h.standin.identifies[0]).toMatchObject({ intents: GatewayIntentBits.Guilds, compress: false });
+    const q = h.standin.gatewayQueries[0]!;
+    expect([q.get('v'), q.get('encoding'), q.get('compress')]).toEqual(['10', 'json', null]);
+  });
+
+  it('refuses to start with a token Discord rejects, naming DISCORD_TOKEN', async () => {
+    const cfg = { token: 'MTIz.bad.token', apiUrl: h.standin.apiUrl, guildId: null, cooldownSeconds: 0, restRetries: 0 };
+    await expect(startDiscord(cfg, { bot, http: createHttpApp(), log: silentLogger })).rejects.toThrow(/DISCORD_TOKEN/);
+  });
+});
 
 describe('a command that posts pictures and a quiz', () => {
   it('defers publicly, edits in both PNGs with alt text, starts a thread and posts the quiz there', async () => {

@@ -86,11 +86,6 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   });
   client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord: rate limited; waiting'));
 
-  bot.onQuizClosed(async (event) => {
-    if (stopping) return;
-    await postQuizSummary(client, event, log);
-  });
-
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
     await client.login(cfg.token);
@@ -101,6 +96,11 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   }
   await ready;
   log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+  // Only a connected client listens: the core replays closings it held back meanwhile.
+  bot.onQuizClosed(async (event) => {
+    if (stopping) return;
+    await postQuizSummary(client, event, log);
+  });
 
   return {
     name: 'discord',
