@@ -170,7 +170,7 @@ function statements(db: Database.Database) {
          correct = correct + excluded.correct,
          streak = CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END,
          best_streak = MAX(best_streak, CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END),
-         last_correct_at = CASE WHEN excluded.correct = 1 THEN excluded.last_correct_at ELSE last_correct_at END`,
+         last_correct_at = CASE WHEN excluded.correct = 1 THEN MAX(COALESCE(last_correct_at, 0), excluded.last_correct_at) ELSE last_correct_at END`,
     ),
     addReview: db.prepare(
       `INSERT INTO reviews (class_id, user_id, root_quiz_id, due_at, after_answers) VALUES (?, ?, ?, ?, ?)
