@@ -243,6 +243,15 @@ describe('refusals and failures', () => {
     expect(String((cb.json?.data as { content: string }).content)).toMatch(/Give me (29|30) s/);
   });
 
+  it('does not cool down TA commands', async () => {
+    bot.on('scores-reset', () => okWith(privateText('done')));
+    for (let i = 0; i < 2; i++) {
+      const from = h.send(slashCommand(h.standin, 'scores-reset', {}, TA));
+      const edit = await h.after(from, isEditOriginal);
+      expect(edit.json?.content).toBe('done');
+    }
+  });
+
   it('never lets anything it posts ping anyone', () => {
     const posts = h.standin.requests.filter((r): r is RecordedRequest & { json: Record<string, unknown> } => r.json !== null && (typeof r.json.content === 'string' || typeof (r.json.data as { content?: unknown } | undefined)?.content === 'string'));
     expect(posts.length).toBeGreaterThan(10);

@@ -1,4 +1,5 @@
 import { PNG } from 'pngjs';
+import { z } from 'zod';
 import type { Caller } from '../../commands/types.ts';
 import type { Gradbot, Prepared, QuizClosedEvent } from '../../src/bot.ts';
 import type { ParamInput } from '../../src/params/index.ts';
@@ -32,7 +33,7 @@ export function createFakeBot(): FakeBot {
   const handlers = new Map<string, () => Prepared>();
   const listeners: ((e: QuizClosedEvent) => void | Promise<void>)[] = [];
   const bot: FakeBot = {
-    commands: [],
+    commands: [{ name: 'scores-reset', description: 'TA only', schema: z.object({}), visibility: 'private', taOnly: true, prepare: () => ({ ok: false, reply: privateText('') }) }],
     prepared: [],
     answers: [],
     locations: new Map(),

@@ -15,7 +15,9 @@ const NO_FILES_NOTE = "I may not attach files in this channel, so the pictures a
  */
 export async function handleSlash(interaction: ChatInputCommandInteraction, ctx: AdapterContext): Promise<void> {
   const caller = callerOf(interaction);
-  const wait = ctx.cooldowns.remaining(caller.userId);
+  // The cooldown spares the renderer and the channel; a TA closing a quiz mid-demo is neither.
+  const cooled = !ctx.bot.commands.some((c) => c.name === interaction.commandName && c.taOnly);
+  const wait = cooled ? ctx.cooldowns.remaining(caller.userId) : 0;
   if (wait > 0) {
     await interaction.reply({ content: cooldownMessage(wait), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
@@ -26,7 +28,7 @@ export async function handleSlash(interaction: ChatInputCommandInteraction, ctx:
     return;
   }
   // Only accepted commands count: a typo should not lock anyone out.
-  ctx.cooldowns.start(caller.userId);
+  if (cooled) ctx.cooldowns.start(caller.userId);
   const ephemeral = prepared.visibility === 'private';
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
 
