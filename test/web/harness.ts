@@ -11,6 +11,7 @@ import type { WebMessage, WebUser } from '../../src/platforms/web/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
 import { breakdownAlt, renderBreakdownPng } from '../../src/render/breakdown.ts';
 import { chartAlt, renderChartPng } from '../../src/render/chart.ts';
+import { exampleAlt, renderExamplePng } from '../../src/render/example.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -39,8 +40,8 @@ function inlineRenderer(): Renderer {
       const base = simulate(healthyBaseline(spec));
       return { breakdown: image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run)), chart: image('chart.png', renderChartPng(run, base), chartAlt(run, base)) };
     },
-    async example() {
-      throw new Error('example rendering is not wired in the web harness yet');
+    async example(ex) {
+      return image('example.png', renderExamplePng(ex), exampleAlt(ex));
     },
     async close() {},
   };
