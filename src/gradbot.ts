@@ -33,7 +33,7 @@ export interface GradbotCore extends Gradbot {
 
 const BUSY = 'The picture renderer is busy; try again in a moment.';
 const SORRY = (what: string) => `Sorry, ${what} failed on our side. Try again in a moment; if it keeps failing, tell a TA.`;
-/** Closing events emitted before any listener existed, replayed to listeners as they register (bounded). */
+/** Closing events replayed to listeners as they register (bounded): see createGradbot. */
 const BACKLOG_MAX = 200;
 
 const fail = (text: string): Prepared => ({ ok: false, reply: privateText(text) });
@@ -54,9 +54,10 @@ const stderrLog: GradbotLog = {
  *
  * Quizzes still open in the store are re-armed here; ones that are overdue
  * (the bot was down when they should have closed) close on the next tick, so
- * register onQuizClosed right after this call. Closing events emitted while no
- * listener existed are replayed to every listener that registers later.
- * Every adapter receives every event and keeps those of its own platform.
+ * register onQuizClosed right after this call. Those startup closings, and any
+ * closing emitted while no listener existed, are replayed to every listener
+ * that registers later. Every adapter receives every event and keeps those of
+ * its own platform (event.platform).
  */
 export function createGradbot(opts: GradbotOptions): GradbotCore {
   const { services } = opts;
@@ -75,6 +76,9 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     ...(opts.newQuizId ? { newId: opts.newQuizId } : {}),
   });
 
+  const startedAt = services.now();
+  const overdueAtStart = new Set(services.store.openQuizzes().filter((q) => q.closesAt <= startedAt).map((q) => q.id));
+
   const deliver = (listener: (e: QuizClosedEvent) => void | Promise<void>, event: QuizClosedEvent) => {
     const p = Promise.resolve()
       .then(() => listener(event))
@@ -91,10 +95,10 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
       location: quiz.location,
       summary,
     };
-    if (listeners.length === 0) {
+    // Quizzes overdue at startup close before adapters may have connected: every listener hears of them.
+    if (listeners.length === 0 || overdueAtStart.has(quiz.id)) {
       backlog.push(event);
       if (backlog.length > BACKLOG_MAX) backlog.shift();
-      return;
     }
     for (const l of listeners) deliver(l, event);
   });
