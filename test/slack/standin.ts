@@ -294,7 +294,10 @@ export class SlackStandIn extends EventEmitter {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.emit('recorded', null);
+    });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
       if (msg.envelope_id) {

@@ -4,6 +4,7 @@ import type { Gradbot, Prepared } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
 import { parseQuizButtonId, privateText, type Reply } from '../../reply.ts';
 import { invokedBlock, textBlocks } from './blocks.ts';
+import { cooldownText, type Cooldowns } from './cooldown.ts';
 import type { SlackDelivery } from './deliver.ts';
 import { internalFailureText } from './errors.ts';
 import { toPlainFallback } from './mrkdwn.ts';
@@ -13,9 +14,14 @@ export interface HandlerDeps {
   delivery: SlackDelivery;
   log: Logger;
   taUserIds: readonly string[];
+  cooldowns: Cooldowns;
+  /** True once stop() was called: new commands are turned away politely. */
+  stopping: () => boolean;
   /** Runs the slow part of a request so stop() can wait for it. */
   track: (work: Promise<void>) => void;
 }
+
+const STOPPING = "I'm restarting; please try again in a minute.";
 
 export function classIdOf(teamId: string, channelId: string): string {
   return `slack:${teamId}:${channelId}`;
@@ -53,6 +59,15 @@ export function registerCommands(app: App, d: HandlerDeps): void {
   app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond }) => {
     const name = command.command.replace(/^\//, '').toLowerCase();
     const caller = callerFromCommand(command, d.taUserIds);
+    if (d.stopping()) {
+      await safeAck(ack, d.log, ephemeralAck(privateText(STOPPING)));
+      return;
+    }
+    const wait = d.cooldowns.remaining(caller.userId);
+    if (wait > 0) {
+      await safeAck(ack, d.log, ephemeralAck(privateText(cooldownText(wait))));
+      return;
+    }
     let prepared: Prepared;
     try {
       prepared = d.bot.prepare(name, { text: command.text }, caller);
@@ -64,6 +79,7 @@ export function registerCommands(app: App, d: HandlerDeps): void {
       await safeAck(ack, d.log, ephemeralAck(prepared.reply));
       return;
     }
+    d.cooldowns.start(caller.userId);
     await safeAck(ack, d.log);
     const { execute } = prepared;
     const target = { channel: command.channel_id, userId: command.user_id, respond, footer: invokedBlock(command.user_id, name, command.text) };

@@ -1,7 +1,8 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
-import { pathOf, sendJson, type Route } from '../../http/server.ts';
+import { pathOf, type Route } from '../../http/server.ts';
 import type { PlatformDeps, PlatformHandle } from '../types.ts';
+import { Cooldowns } from './cooldown.ts';
 import { SlackDelivery } from './deliver.ts';
 import { describeError } from './errors.ts';
 import { registerCommands, registerQuizButtons } from './handlers.ts';
@@ -24,6 +25,8 @@ export interface SlackOptions {
   retryConfig?: webApi.RetryOptions;
   /** How long stop() waits for replies still being posted. Default 10 s. */
   drainMs?: number;
+  /** Seconds between one user's accepted slash commands (GRADBOT_COOLDOWN_SECONDS); 0 or unset disables it. */
+  cooldownSeconds?: number;
 }
 
 /**
@@ -63,7 +66,8 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
     inFlight.add(p);
   };
   const delivery = new SlackDelivery(app.client, deps.bot, log, () => botName);
-  const handlerDeps = { bot: deps.bot, delivery, log, taUserIds: cfg.taUserIds, track };
+  let stopped = false;
+  const handlerDeps = { bot: deps.bot, delivery, log, taUserIds: cfg.taUserIds, track, cooldowns: new Cooldowns(options.cooldownSeconds ?? 0), stopping: () => stopped };
   registerCommands(app, handlerDeps);
   registerQuizButtons(app, handlerDeps);
   app.error(async (err) => {
@@ -77,15 +81,12 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
     track(delivery.quizClosed(event.quizId, at, event.summary));
   });
 
-  let stopped = false;
   let connected = false;
+  let stopping: Promise<void> | undefined;
   if (http) {
     const route: Route = (req, res) => {
       if (pathOf(req) !== SLACK_EVENTS_PATH || req.method !== 'POST') return false;
-      if (stopped) {
-        sendJson(res, 503, { error: 'shutting down' });
-        return true;
-      }
+      // After stop() requests still reach Bolt, so a command gets "restarting" rather than a bare 503.
       http.requestListener(req, res);
       return true;
     };
@@ -113,18 +114,20 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   return {
     name: 'slack',
     ready: () => connected && !stopped,
-    stop: async () => {
-      stopped = true;
-      // The client's own disconnect resolves once the close handshake is done; receiver.stop() does not wait for it.
-      if (socket) await socket.client.disconnect().catch((err: unknown) => log.warn(describeError(err), 'slack: disconnect failed'));
-      connected = false;
-      const drain = Promise.allSettled([...inFlight]);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, options.drainMs ?? 10_000);
-      });
-      await Promise.race([drain, timeout]);
-      clearTimeout(timer);
+    stop: () => {
+      stopping ??= (async () => {
+        stopped = true;
+        // The client's own disconnect resolves once the close handshake is done; receiver.stop() does not wait for it.
+        if (socket) await socket.client.disconnect().catch((err: unknown) => log.warn(describeError(err), 'slack: disconnect failed'));
+        connected = false;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, options.drainMs ?? 10_000);
+        });
+        await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+        clearTimeout(timer);
+      })();
+      return stopping;
     },
   };
 }

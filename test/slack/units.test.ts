@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { Cooldowns, cooldownText } from '../../src/platforms/slack/cooldown.ts';
+import { postFailureText, slackErrorCode } from '../../src/platforms/slack/errors.ts';
+import { decodeLocation, encodeLocation } from '../../src/platforms/slack/location.ts';
+
+describe('cooldowns', () => {
+  it('one accepted command per user per window; other users unaffected; 0 disables', () => {
+    let t = 1_000_000;
+    const c = new Cooldowns(5, () => t);
+    expect(c.remaining('U1')).toBe(0);
+    c.start('U1');
+    t += 1200;
+    expect(c.remaining('U1')).toBe(4);
+    expect(c.remaining('U2')).toBe(0);
+    t += 3800;
+    expect(c.remaining('U1')).toBe(0);
+    const off = new Cooldowns(0, () => t);
+    off.start('U1');
+    expect(off.remaining('U1')).toBe(0);
+    expect(cooldownText(4)).toContain('4 s');
+  });
+});
+
+describe('quiz locations', () => {
+  it('round-trip, and anything else (another adapter, a damaged row) reads as null', () => {
+    const at = { channel: 'C1', threadTs: '1.2', ts: '1.3' };
+    expect(decodeLocation(encodeLocation(at))).toEqual(at);
+    expect(decodeLocation('123456789')).toBeNull();
+    expect(decodeLocation('{"thread":"x"}')).toBeNull();
+    expect(decodeLocation(null)).toBeNull();
+  });
+});
+
+describe('Slack errors', () => {
+  it('reads the Web API code from a platform error and says what to do', () => {
+    const err = Object.assign(new Error('An API error occurred: not_in_channel'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'not_in_channel' } });
+    expect(slackErrorCode(err)).toBe('not_in_channel');
+    expect(postFailureText('not_in_channel', 'gradbot')).toContain('/invite @gradbot');
+    expect(slackErrorCode(new Error('socket hang up'))).toBeNull();
+    expect(postFailureText(null, 'gradbot')).not.toMatch(/null|undefined/);
+  });
+});
