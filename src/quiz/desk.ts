@@ -253,8 +253,13 @@ export class QuizDesk {
     const delay = Math.max(0, closesAt - this.now());
     const t = setTimeout(() => {
       this.timers.delete(quizId);
-      if (delay > MAX_DELAY) this.arm(quizId, closesAt);
-      else this.close(quizId);
+      if (delay > MAX_DELAY) return this.arm(quizId, closesAt);
+      try {
+        this.close(quizId);
+      } catch (e) {
+        // A throw here would be an uncaught exception in a timer and take the process down.
+        this.opts.log?.error({ err: e, quizId }, 'closing a quiz on time failed');
+      }
     }, Math.min(delay, MAX_DELAY));
     // A pending quiz must not keep a finished process (a test, the CLI) alive.
     t.unref();

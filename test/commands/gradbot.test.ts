@@ -168,6 +168,27 @@ describe('closing on time, across a restart', () => {
     }
   });
 
+  it('logs, and survives, a failing listener or a store gone away at closing time', async () => {
+    const r = rig({ now: () => Date.now() });
+    const heard: string[] = [];
+    r.bot.onQuizClosed(() => {
+      throw new Error('adapter down');
+    });
+    r.bot.onQuizClosed(async (e) => void heard.push(e.quizId));
+    try {
+      const id = await openQuiz(r);
+      await vi.advanceTimersByTimeAsync(10 * MIN);
+      expect(heard).toEqual([id]);
+      expect(r.errors.map((e) => e.msg)).toEqual(['quiz-closed listener failed']);
+      await openQuiz(r);
+      r.store.close();
+      await vi.advanceTimersByTimeAsync(10 * MIN);
+      expect(r.errors.map((e) => e.msg)).toEqual(['quiz-closed listener failed', 'closing a quiz on time failed']);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('uses the class setting for how long a quiz stays open', async () => {
     const r = rig({ now: () => Date.now() });
     try {
