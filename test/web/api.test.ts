@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebMessage } from '../../src/platforms/web/index.ts';
 import { ADA, GRACE, openEvents, postJson, startTestPlayground, TOM, type Playground } from './harness.ts';
@@ -184,6 +185,22 @@ describe('POST /api/command', () => {
     }
   });
 
+  it('/help, /quiz and /leaderboard answer a student; /example answers the TA with the lecture\'s picture', async () => {
+    const [help] = await command('/help');
+    expect(help!.visibility).toBe('private');
+    expect(help!.text).toContain('/explode');
+    const quiz = await command('/quiz', GRACE);
+    expect(quiz.find((m) => m.quiz)?.quiz?.choices.length).toBeGreaterThanOrEqual(3);
+    const [board] = await command('/leaderboard');
+    expect(board!.text).toMatch(/Leaderboard|No scores in this class yet/);
+    const [example] = await command('/example', TOM);
+    expect(example!.text).toMatch(/93,750,000/);
+    expect(example!.text).toMatch(/937,000/);
+    expect(example!.images).toHaveLength(1);
+    const png = await fetch(`${pg.url}${example!.images[0]!.url}`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+  });
+
   it('the TA export is a private CSV download', async () => {
     const [msg] = await command('/answers-export', TOM);
     expect(msg!.visibility).toBe('private');
@@ -274,5 +291,21 @@ describe('the page source', () => {
       const src = readFileSync(new URL(f, dir), 'utf8');
       expect(src, f).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     }
+  });
+});
+
+describe('an oversized body sent without a length', () => {
+  it('is refused with 413 before it is all read', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${pg.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"text":"');
+      req.write('x'.repeat(40_000));
+      // Never finished: the server must answer without waiting for the end.
+    });
+    expect(status).toBe(413);
   });
 });

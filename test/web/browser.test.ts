@@ -14,6 +14,20 @@ const IN_CI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
+/** The little of the DOM the page callbacks touch (the project compiles without lib.dom). */
+interface Img {
+  naturalWidth: number;
+  complete: boolean;
+  alt: string;
+  decode(): Promise<void>;
+}
+interface Win {
+  document: {
+    activeElement: { id: string } | null;
+    querySelector(selector: string): { getBoundingClientRect(): { height: number } } | null;
+  };
+}
+
 if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(`browser test skipped: ${CHROMIUM} is missing; install it with scripts/setup.sh --browser (apt-get install chromium)`);
 }
@@ -57,7 +71,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
   it('types /explode, shows both pictures and the quiz, takes an answer and shows the private feedback', async () => {
     const page = await open({ width: 1280, height: 900 });
     const input = page.getByRole('combobox', { name: 'Message' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('input');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as Win).document.activeElement?.id)).toBe('input');
 
     // Completion: "/expl" offers /explode; typing an option shows its help from the schema.
     await input.pressSequentially('/expl');
@@ -76,11 +90,11 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     const images = reply.locator('.images img');
     expect(await images.count()).toBe(2);
     await expect
-      .poll(() => images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth)))
+      .poll(() => images.evaluateAll((imgs) => imgs.map((i) => (i as Img).complete && (i as Img).naturalWidth)))
       .toEqual([expect.any(Number), expect.any(Number)]);
-    const widths = await images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+    const widths = await images.evaluateAll((imgs) => imgs.map((i) => (i as Img).naturalWidth));
     expect(widths.every((w) => w > 0)).toBe(true);
-    const alts = await images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
+    const alts = await images.evaluateAll((imgs) => imgs.map((i) => (i as Img).alt));
     expect(alts.every((a) => a.length > 20)).toBe(true);
 
     // The quiz sits in the reply's thread, as real buttons.
@@ -93,7 +107,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     expect(await feedback.locator('.private-note').textContent()).toBe('Only visible to you');
     await page.screenshot({ path: new URL('playground.png', ARTIFACTS).pathname });
     // The whole reply in one picture too: verdict, both images, the thread with the quiz and the feedback.
-    const tall = await page.evaluate(() => document.querySelector('#messages > li.msg.bot:has(.images):last-of-type')?.getBoundingClientRect().height ?? 0);
+    const tall = await page.evaluate(() => (globalThis as unknown as Win).document.querySelector('#messages > li.msg.bot:has(.images):last-of-type')?.getBoundingClientRect().height ?? 0);
     await page.setViewportSize({ width: 1280, height: Math.min(4000, Math.ceil(tall) + 300) });
     await feedback.scrollIntoViewIfNeeded();
     await page.screenshot({ path: new URL('playground-reply.png', ARTIFACTS).pathname });
@@ -121,12 +135,12 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     const reply = page.locator('#messages > li.msg.bot:has(.images)').last();
     await reply.waitFor();
     const first = reply.locator('.images img').first();
-    await expect.poll(() => first.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => first.evaluate((i) => (i as Img).naturalWidth)).toBeGreaterThan(0);
     const box = await first.boundingBox();
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.x + box!.width).toBeLessThanOrEqual(400);
     await first.scrollIntoViewIfNeeded();
-    await first.evaluate((i) => (i as HTMLImageElement).decode());
+    await first.evaluate((i) => (i as Img).decode());
     await page.screenshot({ path: new URL('playground-phone.png', ARTIFACTS).pathname });
     await page.close();
   });

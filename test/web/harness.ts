@@ -1,17 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { healthyBaseline, simulate } from '../../src/engine/index.ts';
 import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
 import { createHttpApp } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startPlayground } from '../../src/platforms/web/index.ts';
 import type { WebMessage, WebUser } from '../../src/platforms/web/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
-import { breakdownAlt, renderBreakdownPng } from '../../src/render/breakdown.ts';
-import { chartAlt, renderChartPng } from '../../src/render/chart.ts';
-import { exampleAlt, renderExamplePng } from '../../src/render/example.ts';
+import { exampleImage, explodeImages } from '../../src/render/images.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -29,20 +25,10 @@ export interface Playground {
 
 // TODO(web): swap for the real worker pool once src/render lands it.
 function inlineRenderer(): Renderer {
-  const image = (name: string, png: Buffer, alt: string) => {
-    const { width, height } = PNG.sync.read(png);
-    return { name, png, alt, width, height };
-  };
   return {
     accepting: true,
-    async explode(spec) {
-      const run = simulate(spec);
-      const base = simulate(healthyBaseline(spec));
-      return { breakdown: image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run)), chart: image('chart.png', renderChartPng(run, base), chartAlt(run, base)) };
-    },
-    async example(ex) {
-      return image('example.png', renderExamplePng(ex), exampleAlt(ex));
-    },
+    explode: async (spec) => explodeImages(spec),
+    example: async (ex) => exampleImage(ex),
     async close() {},
   };
 }

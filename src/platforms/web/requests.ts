@@ -57,10 +57,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      req.destroy();
-      throw new RequestError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
-    }
+    if (size > MAX_BODY_BYTES) throw new RequestError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -110,9 +110,10 @@ export function playgroundRoutes(state: PlaygroundState): { route: Route; onQuiz
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, answerBody);
-    const reply = await bot.answer(body.quizId, body.choice, callerOf(body.user, body.channel));
     const home = homes.get(body.quizId);
-    const messages = publish({ ...reply, visibility: 'private' }, home?.channel ?? body.channel, body.user, home ? { threadOf: home.threadOf } : {});
+    const channel = home?.channel ?? body.channel;
+    const reply = await bot.answer(body.quizId, body.choice, callerOf(body.user, channel));
+    const messages = publish({ ...reply, visibility: 'private' }, channel, body.user, home ? { threadOf: home.threadOf } : {});
     json(res, 200, { messages });
   }
 
@@ -205,6 +206,8 @@ export function playgroundRoutes(state: PlaygroundState): { route: Route; onQuiz
       await handle(req, res, path);
     } catch (err) {
       if (err instanceof RequestError) {
+        // The rest of an oversized body is not read; closing the connection discards it.
+        if (err.status === 413) res.setHeader('connection', 'close');
         if (!res.headersSent) json(res, err.status, { error: err.message });
         return true;
       }
