@@ -49,13 +49,18 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   if (!receiver) throw new Error('unreachable: no Slack receiver');
 
   // One auth.test up front: a bad token fails start-up with a clear message, and
-  // handing Bolt the bot's ids spares it a second auth.test of its own.
+  // handing Bolt the bot's ids spares it a second auth.test of its own. A few quick
+  // retries only: an unreachable Slack should stop start-up, not stall it for half an hour.
   let auth: webApi.AuthTestResponse;
   try {
-    auth = await new webApi.WebClient(cfg.botToken, { ...clientOptions, logger }).auth.test();
+    auth = await new webApi.WebClient(cfg.botToken, { ...clientOptions, retryConfig: options.retryConfig ?? { retries: 3, factor: 2 }, logger }).auth.test();
   } catch (err) {
     const { code, message } = describeError(err);
-    throw new Error(`Slack refused SLACK_BOT_TOKEN (${code ?? message}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page`);
+    throw new Error(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page`
+        : `could not reach Slack's Web API at ${cfg.apiUrl} (${message}); check the network or SLACK_API_URL`,
+    );
   }
   const botName = typeof auth.user === 'string' && auth.user !== '' ? auth.user : 'gradbot';
   const app = new App({ token: cfg.botToken, botId: auth.bot_id, botUserId: auth.user_id, receiver, logger, clientOptions, tokenVerificationEnabled: false });
