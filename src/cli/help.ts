@@ -11,6 +11,8 @@ ${indent(usageLines(explodeSchema))}
   gradbot example [factors=150,100,125,50 w=500 lr=0.01] [--json] [--out DIR]
       the lecture's worked example with the given factors
 ${indent(usageLines(exampleSchema))}
+  gradbot quiz [key=value ...] [--seed N] [--topic T] [--kind K] [--json]
+      one quiz question about that run (or, with --topic, from the concept bank); same seed, same question
   gradbot help
 
 Bad input exits with status 2 and a one-line message naming the key.`;
