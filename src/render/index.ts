@@ -1,0 +1,8 @@
+export { RenderBusyError, type Renderer } from './types.ts';
+export { createRenderPool, type RenderPoolOptions } from './pool.ts';
+export { createInProcessRenderer } from './inprocess.ts';
+export { explodeImages, exampleImage, pngSize } from './images.ts';
+export { renderBreakdownPng, breakdownAlt } from './breakdown.ts';
+export { renderChartPng, chartAlt, createChartCanvas, chartCanvas, CHART_SIZE } from './chart.ts';
+export { renderExamplePng, exampleAlt } from './example.ts';
+export { calloutsOf, type Callout, type CalloutKind } from './callouts.ts';
