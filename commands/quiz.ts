@@ -36,7 +36,7 @@ export const quiz: Command<typeof quizSchema> = {
         const minutes = minutesText(quizzes.minutesFor(caller.classId));
         const intro = review
           ? `**Review for ${safeName(caller.userName)}:** a question missed earlier, back again (anyone may answer). Closes in ${minutes}.`
-          : `**Quiz** (${question.topic === 'run' ? 'a run' : question.topic}): one answer each, closes in ${minutes}.`;
+          : `**Quiz** (${question.topic === 'run' ? "the lecture's run" : question.topic}): one answer each, closes in ${minutes}.`;
         return {
           text: intro,
           quiz: QuizDesk.replyQuiz(record),

@@ -64,13 +64,15 @@ function boundQuestion({ run, rng, about }: Ctx): Question | null {
   ];
   const c = arrangeNumbers(rng, bound, distractors);
   if (!c) return null;
-  const real = link.value === bound ? 'Here the neuron sits at the peak, so the real value equals the bound.' : `Here the real value is ${num(link.value)}.`;
+  const real = link.value === bound ? 'Here the real value equals the bound.' : `Here the real value is ${num(link.value)}.`;
+  const slip =
+    p.act === 'sigmoid' ? `Forgetting ${fns.symbol} would give ${num(w2)}.` : `Using the sigmoid's 0.25 for ${p.act} would give ${num(sigmoidPeak * w2)}.`;
   return {
     kind: 'run-bound',
     topic: 'run',
     question: `Run ${about}: what is the lecture's upper bound on |do2/do1| (the lecture's dO21/dO11)?`,
     ...c,
-    explanation: `do2/do1 = ${fns.symbol}(z2)·w2, and ${fns.symbol} never exceeds ${num(fns.peak)} for ${p.act}, so |do2/do1| ≤ ${num(fns.peak)} × |w2| = ${num(fns.peak)} × ${num(w2)} = ${num(bound)}. ${real} Forgetting ${fns.symbol} would give ${num(w2)}.`,
+    explanation: `do2/do1 = ${fns.symbol}(z2)·w2, and ${fns.symbol} never exceeds ${num(fns.peak)} for ${p.act}, so |do2/do1| ≤ ${num(fns.peak)} × |w2| = ${num(fns.peak)} × ${num(w2)} = ${num(bound)}. ${real} ${slip}`,
   };
 }
 
@@ -137,12 +139,13 @@ function divergeQuestion({ spec, run, verdict, rng, about }: Ctx): Question | nu
   const candidates = [1, 0, 2, t === null ? 3 : t + 1, t === null ? steps : t - 1, Math.ceil(steps / 2), steps]
     .filter((k) => k >= 0 && k <= steps && k !== t);
   const right = t === null ? never : at(t);
+  const saturates = (run.params.act === 'sigmoid' || run.params.act === 'tanh') && verdict.gain >= 10;
   const distractors = [...(t === null ? [] : [never]), ...[...new Set(candidates)].map(at)];
   const c = arrange(rng, right, distractors);
   if (!c) return null;
   const explanation =
     t === null
-      ? `The engine ran all ${steps} steps: the largest weight grew ×${num(verdict.growth)} and nothing overflowed.${run.params.act === 'sigmoid' || run.params.act === 'tanh' ? ' A saturated neuron passes back almost no gradient, which can stop a blow-up.' : ''}`
+      ? `The engine ran all ${steps} steps: the largest weight grew ×${num(verdict.growth)} and nothing overflowed.${saturates ? ` The chain's gain is ${num(verdict.gain)}, but as the weights move the neurons saturate and pass back almost no gradient, which stops the blow-up short of overflow.` : ''}`
       : `The engine's loop found a non-finite ${Number.isFinite(run.trajectory.loss[t] ?? 0) ? 'weight' : 'loss'} at step ${t}: the updates kept growing (the chain's gain at step 0 is ${num(verdict.gain)}) until they passed the largest double, about 1.8 × 10³⁰⁸.`;
   return {
     kind: 'run-diverge',
