@@ -15,7 +15,7 @@ export const explodeSchema = z.object({
   b: z
     .union([z.number(), z.literal('centered')])
     .optional()
-    .describe('bias of every layer, or "centered" so each neuron starts where phi\' peaks (default: centered for sigmoid/tanh, 0 for relu/linear; b1=… sets one layer)')
+    .describe("bias of every layer, or centered (each z=0, where phi' peaks); b1=… sets one layer")
     .meta({ example: 'centered' }),
   lr: z.number().gt(0).default(LECTURE_DEFAULTS.lr).describe('learning rate').meta({ example: '0.01' }),
   depth: z.number().int().min(1).max(MAX_DEPTH).default(LECTURE_DEFAULTS.depth).describe('number of layers in the chain').meta({ example: '3' }),
