@@ -330,6 +330,16 @@ class SqliteStore implements Store {
     return (this.s.reviewsOf.all(classId, userId) as ReviewRow[]).map(reviewOf);
   }
 
+  writable(): boolean {
+    try {
+      // An immediate transaction takes the write lock without changing anything.
+      this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -140,5 +140,7 @@ export interface Store {
   snoozeReview(classId: string, userId: string, rootQuizId: string, dueAt: number, afterAnswers: number): void;
   reviewsOf(classId: string, userId: string): DueReview[];
 
+  /** Whether a write would succeed now (for /readyz and `gradbot doctor`); never throws. */
+  writable(): boolean;
   close(): void;
 }

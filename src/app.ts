@@ -1,0 +1,63 @@
+import type { Config } from './config.ts';
+import { createGradbot } from './gradbot.ts';
+import { createHttpApp } from './http/server.ts';
+import type { Logger } from './log.ts';
+import { startDiscord } from './platforms/discord/index.ts';
+import { startSlack } from './platforms/slack/index.ts';
+import type { PlatformHandle } from './platforms/types.ts';
+import { startPlayground } from './platforms/web/index.ts';
+import { createRenderPool } from './render/index.ts';
+import type { Renderer } from './render/types.ts';
+import { openStore } from './store/index.ts';
+
+export interface AppHandle {
+  /** The port the HTTP server listens on (PORT, or the one picked for PORT=0). */
+  port: number;
+  platforms: readonly PlatformHandle[];
+  /** Stops taking commands, finishes the replies in flight, then closes the renderer and the database. */
+  stop(): Promise<void>;
+}
+
+export interface AppOverrides {
+  /** Tests and the benchmark may bring their own renderer. */
+  renderer?: Renderer;
+}
+
+/**
+ * Wires the pieces the configuration asks for; holds no logic of its own.
+ * Order matters on the way down: platforms stop taking commands first, the
+ * core waits for work in flight, and only then do the renderer and store close.
+ */
+export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
+  const store = openStore(config.databaseUrl);
+  const renderer =
+    overrides.renderer ?? createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue });
+  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, log });
+  const http = createHttpApp();
+  const platforms: PlatformHandle[] = [];
+  const deps = { bot, http, log };
+
+  const stopAll = async () => {
+    await Promise.allSettled(platforms.map((p) => p.stop()));
+    await bot.close();
+    await renderer.close();
+    store.close();
+    await http.close();
+  };
+
+  try {
+    if (config.discord) platforms.push(await startDiscord({ ...config.discord, cooldownSeconds: config.cooldownSeconds }, deps));
+    if (config.slack) platforms.push(await startSlack(config.slack, deps, { cooldownSeconds: config.cooldownSeconds }));
+    if (config.playground) platforms.push(startPlayground(deps));
+    http.addReadiness({ name: 'database', check: () => store.writable() });
+    http.addReadiness({ name: 'renderer', check: () => renderer.accepting });
+    for (const p of platforms) http.addReadiness({ name: p.name, check: () => p.ready() });
+    const port = await http.listen(config.port, config.host);
+    log.info({ platforms: platforms.map((p) => p.name), port, database: config.databaseUrl.replace(/^sqlite:/, '') }, `gradbot running: ${platforms.map((p) => p.name).join(', ')}`);
+    let stopping: Promise<void> | null = null;
+    return { port, platforms, stop: () => (stopping ??= stopAll()) };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
