@@ -7,8 +7,7 @@ import { silentLogger } from '../../src/log.ts';
 import { startPlayground } from '../../src/platforms/web/index.ts';
 import type { WebMessage, WebUser } from '../../src/platforms/web/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
-import { exampleImage, explodeImages } from '../../src/render/images.ts';
-import type { Renderer } from '../../src/render/types.ts';
+import { createRenderPool } from '../../src/render/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 export const ADA: WebUser = { id: 'ada', name: 'ada', isTA: false };
@@ -23,21 +22,11 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-// TODO(web): swap for the real worker pool once src/render lands it.
-function inlineRenderer(): Renderer {
-  return {
-    accepting: true,
-    explode: async (spec) => explodeImages(spec),
-    example: async (ex) => exampleImage(ex),
-    async close() {},
-  };
-}
-
-/** The real stack on 127.0.0.1: createGradbot, the renderer and a temporary SQLite file behind the playground. */
+/** The real stack on 127.0.0.1: createGradbot, the worker-pool renderer and a temporary SQLite file behind the playground. */
 export async function startTestPlayground(): Promise<Playground> {
   const dir = mkdtempSync(join(tmpdir(), 'gradbot-web-'));
   const store = openStore(`sqlite:${join(dir, 'gradbot.db')}`);
-  const renderer = inlineRenderer();
+  const renderer = createRenderPool({ size: 1 });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: silentLogger });
   const http = createHttpApp();
   const handle = startPlayground({ bot, http, log: silentLogger });
