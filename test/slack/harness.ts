@@ -6,7 +6,7 @@ import type { PlatformHandle } from '../../src/platforms/types.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { Gradbot } from '../../src/bot.ts';
-import { FakeRenderer } from '../commands/fixtures.ts';
+import { createRenderPool } from '../../src/render/index.ts';
 import { SlackStandIn } from './standin.ts';
 
 export const BOT_TOKEN = 'xoxb-1-test-bot-token';
@@ -37,14 +37,15 @@ export interface RigOptions {
 }
 
 /**
- * The real stack on 127.0.0.1: createGradbot with the commands and an
- * in-memory SQLite store, the Slack adapter (Bolt) on the shared HTTP server,
+ * The real stack on 127.0.0.1: createGradbot with the commands, the render
+ * worker pool and an in-memory SQLite store, the Slack adapter (Bolt) on the shared HTTP server,
  * and the stand-in for Slack's Web API as SLACK_API_URL.
  */
 export async function startRig(opts: RigOptions = {}): Promise<SlackRig> {
   const standin = await new SlackStandIn({ botToken: BOT_TOKEN, appToken: APP_TOKEN, teamId: TEAM }).start();
   const store = openStore('sqlite::memory:');
-  const renderer = opts.renderer ?? new FakeRenderer();
+  // The real worker pool: the PNG bytes Slack receives are the ones students would see.
+  const renderer = opts.renderer ?? createRenderPool({ size: 1 });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   const http = createHttpApp();
   const cfg = { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: opts.socketMode ? APP_TOKEN : null, apiUrl: standin.apiUrl, taUserIds: [TA_ID] };

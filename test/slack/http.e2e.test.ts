@@ -3,7 +3,9 @@ import { simulate, verdictOf } from '../../src/engine/index.ts';
 import { verdictLine } from '../../src/format/verdict.ts';
 import { parseExplode } from '../../src/params/index.ts';
 import { escapeSlack } from '../../src/platforms/slack/mrkdwn.ts';
-import { FakeRenderer } from '../commands/fixtures.ts';
+import type { RunSpec } from '../../src/engine/index.ts';
+import { createRenderPool, pngSize } from '../../src/render/index.ts';
+import type { Renderer } from '../../src/render/types.ts';
 import { CHANNEL, PNG_SIGNATURE, SIGNING_SECRET, TA_ID, TEAM, startRig, type SlackRig } from './harness.ts';
 import { blockActionsBody, postSigned, slashCommandBody } from './sign.ts';
 import type { ApiCall, Recorded } from './standin.ts';
@@ -16,10 +18,14 @@ import type { ApiCall, Recorded } from './standin.ts';
  */
 const STUDENT = 'U0ANA';
 
-/** A renderer that holds its work until released: proves the ack does not wait for rendering. */
-class GatedRenderer extends FakeRenderer {
+/** The real render pool behind a gate: holding it proves the ack does not wait for rendering. */
+class GatedRenderer implements Renderer {
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
+  constructor(private readonly inner: Renderer) {}
+  get accepting(): boolean {
+    return this.inner.accepting;
+  }
   hold(): void {
     this.gate = new Promise((resolve) => {
       this.open = resolve;
@@ -28,14 +34,18 @@ class GatedRenderer extends FakeRenderer {
   release(): void {
     this.open();
   }
-  override async explode() {
+  async explode(spec: RunSpec) {
     await this.gate;
-    return super.explode();
+    return this.inner.explode(spec);
+  }
+  example: Renderer['example'] = (ex) => this.inner.example(ex);
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
 
 let rig: SlackRig;
-const renderer = new GatedRenderer();
+const renderer = new GatedRenderer(createRenderPool({ size: 1 }));
 let responses = 0;
 
 beforeAll(async () => {
@@ -116,6 +126,8 @@ describe('/explode: verdict in the channel, pictures and quiz in its thread, a c
       if (u.kind !== 'upload') continue;
       expect(u.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
       expect(u.bytes.length).toBe(rig.standin.files.get(u.fileId)?.length);
+      // Rendered cards, not placeholders.
+      expect(pngSize(u.bytes).width).toBeGreaterThan(400);
     }
     // Completed together into the same channel, in the parent's thread.
     const completes = calls.filter((c): c is ApiCall => isApi(c, 'files.completeUploadExternal'));
@@ -197,6 +209,21 @@ describe('/explode: verdict in the channel, pictures and quiz in its thread, a c
     expect(told.args.user).toBe('U0LATE');
     expect(String(told.args.text)).toMatch(/closed/i);
     expect(rig.store.answersOf(quizId)).toHaveLength(1);
+  });
+});
+
+describe('/example (TAs): the worked example in the channel, its card in the thread', () => {
+  it('posts the text, then one PNG into its thread, and no quiz', async () => {
+    const from = rig.standin.calls.length;
+    const { sent } = slash('/example', '', { user: TA_ID });
+    expect((await sent).status).toBe(200);
+    const complete = await rig.standin.waitFor('the card', () => since(from).find((c): c is ApiCall => isApi(c, 'files.completeUploadExternal')));
+    const parent = since(from).find((c): c is ApiCall => isApi(c, 'chat.postMessage'));
+    expect(sectionText(parent!)).toContain('93,750,000');
+    expect(complete.args).toMatchObject({ channel_id: CHANNEL, thread_ts: parent?.response.ts });
+    const upload = since(from).find((c) => c.kind === 'upload');
+    expect(upload?.kind === 'upload' && upload.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(since(from).filter((c) => isApi(c, 'chat.postMessage'))).toHaveLength(1);
   });
 });
 
