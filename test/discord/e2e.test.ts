@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { simulate, verdictOf } from '../../src/engine/index.ts';
+import { healthyBaseline, simulate, verdictOf } from '../../src/engine/index.ts';
 import { verdictLine } from '../../src/format/verdict.ts';
 import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
 import { parseExplode } from '../../src/params/index.ts';
-import type { Renderer } from '../../src/render/types.ts';
+import { breakdownAlt, chartAlt, createRenderPool, pngSize, type Renderer } from '../../src/render/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { FakeRenderer } from '../commands/fixtures.ts';
 import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isFollowUp, isThreadStart, startHarness, type Harness } from './harness.ts';
 import { CHANNEL_ID, GUILD_ID } from './standin/ids.ts';
 import { STUDENT, TA, buttonClick, newStudent, slashCommand, type Person } from './standin/interactions.ts';
@@ -14,7 +13,7 @@ import type { RecordedRequest, StandinMessage } from './standin/server.ts';
 /**
  * End to end: the real discord.js client, started by startDiscord, against
  * the local stand-in for Discord, with the real core (createGradbot, the
- * commands, the SQLite store in memory).
+ * commands, the SQLite store in memory) and the real renderer pool.
  */
 const CLASS_ID = `discord:${GUILD_ID}:${CHANNEL_ID}`;
 
@@ -25,7 +24,7 @@ let h: Harness;
 
 beforeAll(async () => {
   store = openStore('sqlite::memory:');
-  renderer = new FakeRenderer();
+  renderer = createRenderPool({ size: 1, prewarm: true });
   bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   h = await startHarness(bot);
 });
@@ -62,12 +61,12 @@ describe('/explode, a quiz in its thread, and an answer', () => {
       expect(f.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
       expect(f.contentType).toBe('image/png');
     }
-    const attachments = edit.json?.attachments as { id: string; description: string }[];
-    expect(attachments).toHaveLength(2);
-    for (const a of attachments) expect(a.description.length).toBeGreaterThan(10);
     const parsed = parseExplode({ text: 'w=500 lr=0.01 depth=3' });
     if (!parsed.ok) throw new Error(parsed.message);
     const run = simulate(parsed.spec);
+    const attachments = edit.json?.attachments as { id: string; description: string }[];
+    expect(attachments.map((a) => a.description)).toEqual([breakdownAlt(run), chartAlt(run, simulate(healthyBaseline(parsed.spec)))]);
+    for (const f of edit.files) expect(pngSize(f.bytes).width).toBeGreaterThan(400);
     expect(edit.json?.content).toContain(verdictLine(run, verdictOf(run)));
     expect(edit.json?.allowed_mentions).toEqual({ parse: [] });
 
