@@ -1,0 +1,134 @@
+import type { RunSpec, WorkedExample } from '../engine/index.ts';
+import { specKey } from '../params/explode.ts';
+import type { ReplyImage } from '../reply.ts';
+import type { Renderer } from './types.ts';
+
+export interface RenderCacheOptions {
+  /** Total PNG bytes kept; the least recently used pictures go first past it. 0 keeps nothing (in-flight sharing still applies). */
+  maxBytes: number;
+}
+
+export interface RenderCacheStats {
+  /** Requests answered without a new render: from the cache, or by joining a render already running. */
+  hits: number;
+  /** Of the hits, those that joined a render still in flight (a class typing the same command at once). */
+  shared: number;
+  /** Requests that started a render on the inner renderer. */
+  misses: number;
+  /** PNG bytes held now. */
+  bytes: number;
+  entries: number;
+  /** Entries dropped to stay within maxBytes. */
+  evictions: number;
+}
+
+export type CachedRenderer = Renderer & { stats(): RenderCacheStats };
+
+type Explode = { breakdown: ReplyImage; chart: ReplyImage };
+
+interface Entry {
+  value: Explode | ReplyImage;
+  bytes: number;
+}
+
+/** An example is fully determined by its factors, w and lr; product and w_new are in the key anyway, so a hand-built one cannot collide. */
+export function exampleKey(ex: WorkedExample): string {
+  return `factors=${ex.factors.join(',')} w=${ex.w} lr=${ex.lr} product=${ex.product} w_new=${ex.w_new}`;
+}
+
+// Callers get their own image objects (the PNG bytes are shared, never copied): one caller's edits stay its own.
+const copyImage = (img: ReplyImage): ReplyImage => ({ ...img });
+const copyExplode = (e: Explode): Explode => ({ breakdown: copyImage(e.breakdown), chart: copyImage(e.chart) });
+
+/**
+ * Reuses the PNGs of a run already drawn. A class typing the lecture's
+ * example in the same minute costs one render: identical requests arriving
+ * while it runs share its promise, and later ones are served from memory.
+ * Keys are the normalised parameters (specKey), so `lr=0.01 w=500` and
+ * `w=500 lr=1e-2` are the same picture. Bounded by total PNG bytes, least
+ * recently used first out; a failed render is not remembered.
+ */
+export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): CachedRenderer {
+  const maxBytes = Math.max(0, opts.maxBytes);
+  const entries = new Map<string, Entry>(); // insertion order = recency, oldest first
+  const inFlight = new Map<string, Promise<Explode | ReplyImage>>();
+  let bytes = 0;
+  let hits = 0;
+  let shared = 0;
+  let misses = 0;
+  let evictions = 0;
+  let closed = false;
+
+  function remember(key: string, value: Explode | ReplyImage, size: number): void {
+    // Closed meanwhile, or a single picture larger than the whole budget: not kept.
+    if (closed || size > maxBytes) return;
+    entries.set(key, { value, bytes: size });
+    bytes += size;
+    for (const [k, e] of entries) {
+      if (bytes <= maxBytes) break;
+      entries.delete(k);
+      bytes -= e.bytes;
+      evictions++;
+    }
+  }
+
+  function through<T extends Explode | ReplyImage>(key: string, render: () => Promise<T>, size: (v: T) => number): Promise<T> {
+    if (closed) return Promise.reject(new Error('the renderer is closed'));
+    const hit = entries.get(key);
+    if (hit) {
+      hits++;
+      entries.delete(key);
+      entries.set(key, hit);
+      return Promise.resolve(hit.value as T);
+    }
+    const running = inFlight.get(key);
+    if (running) {
+      hits++;
+      shared++;
+      return running as Promise<T>;
+    }
+    misses++;
+    let p: Promise<T>;
+    try {
+      p = render();
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    const tracked = p.then(
+      (v) => {
+        inFlight.delete(key);
+        remember(key, v, size(v));
+        return v;
+      },
+      (e: unknown) => {
+        inFlight.delete(key);
+        throw e;
+      },
+    );
+    inFlight.set(key, tracked);
+    return tracked;
+  }
+
+  return {
+    async explode(spec: RunSpec) {
+      const v = await through(`explode ${specKey(spec)}`, () => inner.explode(spec), (e) => e.breakdown.png.byteLength + e.chart.png.byteLength);
+      return copyExplode(v);
+    },
+    async example(ex: WorkedExample) {
+      const v = await through(`example ${exampleKey(ex)}`, () => inner.example(ex), (img) => img.png.byteLength);
+      return copyImage(v);
+    },
+    get accepting() {
+      return !closed && inner.accepting;
+    },
+    stats() {
+      return { hits, shared, misses, bytes, entries: entries.size, evictions };
+    },
+    async close() {
+      closed = true;
+      entries.clear();
+      bytes = 0;
+      await inner.close();
+    },
+  };
+}
