@@ -4,9 +4,11 @@ import { createHttpApp } from './http/server.ts';
 import type { Logger } from './log.ts';
 import { startDiscord } from './platforms/discord/index.ts';
 import { startSlack } from './platforms/slack/index.ts';
+import { timeLeft, within } from './ops/deadline.ts';
 import type { PlatformHandle } from './platforms/types.ts';
 import { startPlayground } from './platforms/web/index.ts';
 import { createRenderPool } from './render/index.ts';
+import { withRenderCache } from './render/cache.ts';
 import type { Renderer } from './render/types.ts';
 import { openStore } from './store/index.ts';
 
@@ -31,17 +33,25 @@ export interface AppOverrides {
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
   const store = openStore(config.databaseUrl);
   const renderer =
-    overrides.renderer ?? createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue });
+    overrides.renderer ?? withRenderCache(createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue }), config.render.cacheMb);
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];
   const deps = { bot, http, log };
 
   const stopAll = async () => {
-    await Promise.allSettled(platforms.map((p) => p.stop()));
-    await bot.close();
+    // Everything below fits in GRADBOT_SHUTDOWN_SECONDS, less a second for the store and the last log line.
+    const deadline = Date.now() + Math.max(1000, config.shutdownSeconds * 1000 - 1000);
+    // Platforms refuse new commands at once and drain their own work; requests already
+    // inside the HTTP server (playground commands, Slack events) are answered in full.
+    const [, drained] = await Promise.all([Promise.allSettled(platforms.map((p) => p.stop())), http.drain(timeLeft(deadline))]);
+    if (!drained) log.warn({ requests: http.inFlight }, 'shutdown: requests still running at the bound; closing them');
+    // The core waits for commands and quiz-closed posts in flight; its quiz timers stop here.
+    if (!(await within(bot.close(), timeLeft(deadline)))) log.warn('shutdown: commands still running at the bound');
     await renderer.close();
+    // Closing the last connection checkpoints SQLite's write-ahead log into the database file.
     store.close();
+    if (!drained) http.server.closeAllConnections();
     await http.close();
   };
 

@@ -132,3 +132,8 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
     },
   };
 }
+
+/** The entry point's wiring: GRADBOT_RENDER_CACHE_MB megabytes of pictures, or no cache at all for 0. */
+export function withRenderCache(inner: Renderer, cacheMb: number): Renderer {
+  return cacheMb > 0 ? createRenderCache(inner, { maxBytes: cacheMb * 1024 * 1024 }) : inner;
+}

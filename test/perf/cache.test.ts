@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lectureSpec, workedExample, type RunSpec, type WorkedExample } from '../../src/engine/index.ts';
 import { parseExplode } from '../../src/params/index.ts';
 import type { ReplyImage } from '../../src/reply.ts';
-import { createRenderCache } from '../../src/render/cache.ts';
+import { createRenderCache, withRenderCache } from '../../src/render/cache.ts';
 import { RenderBusyError, type Renderer } from '../../src/render/types.ts';
 
 const KB = 1024;
@@ -232,5 +232,15 @@ describe('the render cache', () => {
     expect(cache.accepting).toBe(false);
     await expect(cache.explode(lectureSpec({}))).rejects.toThrow(/closed/);
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
+  it('is wired from GRADBOT_RENDER_CACHE_MB: 0 leaves the renderer as it is', async () => {
+    const fake = fakeRenderer();
+    expect(withRenderCache(fake.renderer, 0)).toBe(fake.renderer);
+    const cached = withRenderCache(fake.renderer, 1);
+    expect(cached).not.toBe(fake.renderer);
+    await cached.explode(lectureSpec({}));
+    await cached.explode(lectureSpec({}));
+    expect(fake.calls).toHaveLength(1);
   });
 });
