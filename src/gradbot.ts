@@ -7,10 +7,18 @@ import { privateText, type Reply } from './reply.ts';
 import { RenderBusyError } from './render/types.ts';
 import type { Services } from './services.ts';
 
-/** pino's Logger fits; tests pass a recorder. */
+/** pino's Logger fits; tests pass a recorder. Without info there are no per-command lines. */
 export interface GradbotLog {
   error(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
+
+/** How a command ended, for the one log line each command gets. */
+export type CommandOutcome = 'ok' | 'refused' | 'busy' | 'error';
+/** Why a command was refused before it ran. */
+export type RefusalReason = 'unknown-command' | 'not-ta' | 'bad-params' | 'restarting';
+/** How a quiz click ended. */
+export type AnswerOutcome = 'correct' | 'wrong' | 'already' | 'closed' | 'unknown-quiz' | 'bad-choice' | 'error';
 
 export interface GradbotOptions {
   /** The shared renderer, store and clock (the entry point builds these and closes them). */
@@ -32,6 +40,9 @@ export interface GradbotCore extends Gradbot {
 }
 
 const BUSY = 'The picture renderer is busy; try again in a moment.';
+const RESTARTING = 'gradbot is restarting; try again in a moment.';
+/** Command names are the only user text the log keeps; an unknown one is clipped. */
+const NAME_MAX = 32;
 const SORRY = (what: string) => `Sorry, ${what} failed on our side. Try again in a moment; if it keeps failing, tell a TA.`;
 /** Closing events replayed to listeners as they register (bounded): see createGradbot. */
 const BACKLOG_MAX = 200;
@@ -79,12 +90,22 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
   const startedAt = services.now();
   const overdueAtStart = new Set(services.store.openQuizzes().filter((q) => q.closesAt <= startedAt).map((q) => q.id));
 
-  const deliver = (listener: (e: QuizClosedEvent) => void | Promise<void>, event: QuizClosedEvent) => {
-    const p = Promise.resolve()
-      .then(() => listener(event))
-      .catch((err: unknown) => log.error({ err, quizId: event.quizId }, 'quiz-closed listener failed'))
-      .finally(() => inFlight.delete(p));
+  /** Work the core is doing that close() must wait for: running commands and quiz-closed deliveries. */
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    const p: Promise<void> = work.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => inFlight.delete(p));
     inFlight.add(p);
+    return work;
+  };
+
+  const deliver = (listener: (e: QuizClosedEvent) => void | Promise<void>, event: QuizClosedEvent) => {
+    void track(
+      Promise.resolve()
+        .then(() => listener(event))
+        .catch((err: unknown) => log.error({ err, quizId: event.quizId }, 'quiz-closed listener failed')),
+    );
   };
 
   desk.onClosed(({ quiz, summary }: QuizClosed) => {
@@ -105,14 +126,47 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
 
   const contextFor = (caller: Caller): CommandContext => ({ caller, services, quizzes: desk });
 
-  const guarded = (cmd: Command, run: () => Promise<Reply>) => async (): Promise<Reply> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof RenderBusyError) return privateText(BUSY);
-      log.error({ err, command: cmd.name }, 'command failed');
-      return privateText(SORRY(`/${cmd.name}`));
+  /** One line per command for the operator: where, what, how it ended, how long it took. Never the parameters. */
+  const logCommand = (caller: Caller, command: string, outcome: CommandOutcome, startedMs: number, extra: { reason?: RefusalReason } = {}) => {
+    log.info?.({ platform: caller.platform, command, outcome, ...extra, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId }, 'command');
+  };
+
+  const guarded = (cmd: Command, caller: Caller, startedMs: number, run: () => Promise<Reply>) => (): Promise<Reply> => {
+    // An adapter past its own drain bound may still call in; the renderer may be gone by now.
+    if (closed) {
+      logCommand(caller, cmd.name, 'refused', startedMs, { reason: 'restarting' });
+      return Promise.resolve(privateText(RESTARTING));
     }
+    return track(
+      (async (): Promise<Reply> => {
+        try {
+          const reply = await run();
+          logCommand(caller, cmd.name, 'ok', startedMs);
+          return reply;
+        } catch (err) {
+          if (err instanceof RenderBusyError) {
+            logCommand(caller, cmd.name, 'busy', startedMs);
+            return privateText(BUSY);
+          }
+          log.error({ err, command: cmd.name }, 'command failed');
+          logCommand(caller, cmd.name, 'error', startedMs);
+          return privateText(SORRY(`/${cmd.name}`));
+        }
+      })(),
+    );
+  };
+
+  /** The click's outcome, read from the store around desk.answer (which answers with a Reply only). */
+  const answerOutcome = (quizId: string, choice: number, caller: Caller, answered: () => void): AnswerOutcome => {
+    const quiz = services.store.getQuiz(quizId);
+    const before = services.store.getAnswer(quizId, caller.userId);
+    answered();
+    if (!quiz) return 'unknown-quiz';
+    if (before) return 'already';
+    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return 'bad-choice';
+    const after = services.store.getAnswer(quizId, caller.userId);
+    if (after) return after.correct ? 'correct' : 'wrong';
+    return 'closed';
   };
 
   desk.start();
@@ -122,31 +176,47 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     quizzes: desk,
 
     prepare(commandName: string, input: ParamInput, caller: Caller): Prepared {
+      const startedMs = performance.now();
+      const refuse = (name: string, reason: RefusalReason, text: string): Prepared => {
+        logCommand(caller, name, 'refused', startedMs, { reason });
+        return fail(text);
+      };
       try {
-        if (closed) return fail('gradbot is restarting; try again in a moment.');
+        const shown = clipEcho(commandName.replace(/^\//, ''));
+        if (closed) return refuse(shown.slice(0, NAME_MAX), 'restarting', RESTARTING);
         const cmd = findCommand(commandName, list);
         if (!cmd) {
-          const shown = clipEcho(commandName.replace(/^\//, ''));
           const guess = didYouMean(shown.toLowerCase(), list.map((c) => c.name));
-          return fail(`Unknown command /${shown}.${guess ? ` Did you mean /${guess}?` : ''} Try /help.`);
+          return refuse(shown.slice(0, NAME_MAX), 'unknown-command', `Unknown command /${shown}.${guess ? ` Did you mean /${guess}?` : ''} Try /help.`);
         }
-        if (cmd.taOnly && !caller.isTA) return fail(`Only TAs can use /${cmd.name}.`);
+        if (cmd.taOnly && !caller.isTA) return refuse(cmd.name, 'not-ta', `Only TAs can use /${cmd.name}.`);
         const r = cmd.prepare(input, contextFor(caller));
-        if (!r.ok) return { ok: false, reply: { ...r.reply, visibility: 'private' } };
-        return { ok: true, visibility: cmd.visibility, execute: guarded(cmd, r.execute) };
+        if (!r.ok) {
+          logCommand(caller, cmd.name, 'refused', startedMs, { reason: 'bad-params' });
+          return { ok: false, reply: { ...r.reply, visibility: 'private' } };
+        }
+        return { ok: true, visibility: cmd.visibility, execute: guarded(cmd, caller, startedMs, r.execute) };
       } catch (err) {
-        log.error({ err, command: commandName }, 'prepare failed');
+        log.error({ err, command: commandName.slice(0, NAME_MAX) }, 'prepare failed');
+        logCommand(caller, commandName.replace(/^\//, '').slice(0, NAME_MAX), 'error', startedMs);
         return fail(SORRY('that command'));
       }
     },
 
     async answer(quizId: string, choice: number, caller: Caller): Promise<Reply> {
+      const startedMs = performance.now();
+      let reply: Reply | null = null;
+      let outcome: AnswerOutcome;
       try {
-        return desk.answer(quizId, choice, caller);
+        outcome = answerOutcome(quizId, choice, caller, () => {
+          reply = desk.answer(quizId, choice, caller);
+        });
       } catch (err) {
         log.error({ err, quizId }, 'answer failed');
-        return privateText(SORRY('recording your answer'));
+        outcome = 'error';
       }
+      log.info?.({ platform: caller.platform, command: 'answer', outcome, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId, quiz: quizId.slice(0, 64) }, 'quiz answer');
+      return reply ?? privateText(SORRY('recording your answer'));
     },
 
     setQuizLocation(quizId: string, location: QuizLocation): void {
@@ -163,11 +233,13 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
       for (const e of backlog) deliver(listener, e);
     },
 
+    /** Refuses new commands, stops the quiz timers, and resolves once the commands and deliveries in flight are done. */
     async close(): Promise<void> {
       closed = true;
       desk.stop();
       backlog.length = 0;
-      await Promise.allSettled([...inFlight]);
+      // A command finishing (a TA's close) may start a delivery: wait until nothing is left.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -18,6 +18,15 @@ export interface HttpApp {
   addRoute(route: Route): void;
   addReadiness(check: ReadinessCheck): void;
   listen(port: number, host?: string): Promise<number>;
+  /** Requests being answered right now (an open event stream counts until it ends). */
+  readonly inFlight: number;
+  /**
+   * Resolves true once no request is in flight, or false after timeoutMs.
+   * The server keeps listening meanwhile, so a request that arrives during a
+   * shutdown gets the routes' clear refusal (503) instead of a reset connection.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Stops listening and resolves when every connection is closed; idle keep-alive connections are closed at once. */
   close(): Promise<void>;
 }
 
@@ -59,7 +68,18 @@ export function createHttpApp(): HttpApp {
   };
   routes.push(health);
 
+  let active = 0;
+  let closing = false;
+  const idle = new Set<() => void>();
+
   const server = createServer((req, res) => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      // A keep-alive connection that just finished its last response must not hold close() open.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+      if (active === 0) for (const wake of [...idle]) wake();
+    });
     void (async () => {
       try {
         for (const route of routes) if (await route(req, res)) return;
@@ -80,8 +100,25 @@ export function createHttpApp(): HttpApp {
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
+    get inFlight() {
+      return active;
+    },
+    drain: (timeoutMs) =>
+      new Promise((resolve) => {
+        if (active === 0) return resolve(true);
+        const done = (ok: boolean) => {
+          idle.delete(wake);
+          clearTimeout(timer);
+          resolve(ok);
+        };
+        const wake = () => done(true);
+        const timer = setTimeout(() => done(active === 0), timeoutMs);
+        idle.add(wake);
+      }),
     close: () =>
       new Promise((resolve) => {
+        closing = true;
+        if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
