@@ -7,9 +7,9 @@ import { startTestPlayground, type Playground } from './harness.ts';
  * The playground in a real browser: Debian's chromium driven by playwright-core,
  * against the real core, renderer and a temporary SQLite store. Under CI a
  * missing chromium is a failure (scripts/setup.sh --browser installs it);
- * locally the test skips and says how to get it.
+ * locally the test skips and says how to get it. CHROMIUM_PATH points elsewhere.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const IN_CI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
