@@ -82,7 +82,8 @@ function saturated(run: RunResult): Callout | null {
   if (run.params.act === 'relu') return null;
   const flat = flatFactors(run);
   if (flat.length === 0) return null;
-  const f = flat.reduce((a, b) => ((b.dphi ?? 1) < (a.dphi ?? 1) ? b : a));
+  // The flattest; on a tie the one nearest w1, as the verdict line names it.
+  const f = flat.reduce((a, b) => ((b.dphi ?? 1) < (a.dphi ?? 1) || ((b.dphi ?? 1) === (a.dphi ?? 1) && b.layer < a.layer) ? b : a));
   const k = f.layer;
   const d = f.dphi ?? 0;
   const peak = activation[run.params.act].peak;
@@ -92,7 +93,7 @@ function saturated(run: RunResult): Callout | null {
   return {
     kind: 'saturated',
     title: layers.length > 1 ? `Saturated neurons in ${layerList(layers)}` : `Saturated neuron in layer ${k}`,
-    body: `${s}(z${sub(k)}) = ${fmt(d)} at z${sub(k)} = ${fmt(run.step0.z[k - 1]!)}. The lecture's bound assumes ${s} = ${fmt(peak)}; here it is far below${ratio}, so almost nothing passes back.`,
+    body: `${s}(z${sub(k)}) = ${fmt(d)} at z${sub(k)} = ${fmt(run.step0.z[k - 1]!)}. The lecture's bound assumes ${s}\u00a0=\u00a0${fmt(peak)}; here it is far below${ratio}, so almost nothing passes back.`,
   };
 }
 

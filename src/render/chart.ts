@@ -79,13 +79,19 @@ function layerRange(layers: readonly number[], depth: number): string {
   return depth <= MAX_LINES ? '' : `showing layers 1–${MAX_LINES / 2} and ${depth - MAX_LINES / 2 + 1}–${depth} of ${depth}`;
 }
 
-function divergenceText(run: RunResult): string | null {
+/** How and when the run left the doubles: NaN, or an overflow to ±∞. */
+function divergence(run: RunResult): { step: number; nan: boolean } | null {
   const t = run.diverged_at;
   if (t === null) return null;
   const loss = run.trajectory.loss[t];
   const row = [...(run.trajectory.w[t] ?? []), ...(run.trajectory.b[t] ?? [])];
   const nan = loss !== undefined && !Number.isFinite(loss) ? Number.isNaN(loss) : row.some(Number.isNaN);
-  return nan ? `NaN at step ${t}` : `overflow at step ${t}`;
+  return { step: t, nan };
+}
+
+function divergenceText(run: RunResult): string | null {
+  const d = divergence(run);
+  return d === null ? null : d.nan ? `NaN at step ${d.step}` : `overflow at step ${d.step}`;
 }
 
 function scaleOptions(s: SymLog, title: string, weight: number) {
@@ -101,7 +107,7 @@ function scaleOptions(s: SymLog, title: string, weight: number) {
     },
     ticks: {
       callback: (v: number | string) => s.label(Number(v)),
-      font: { size: 24 },
+      font: { size: 26 },
       color: THEME.muted,
       padding: 10,
     },
@@ -110,7 +116,7 @@ function scaleOptions(s: SymLog, title: string, weight: number) {
       lineWidth: (c: { tick?: { value: number } }) => (c.tick?.value === 0 ? 3 : 1.5),
     },
     border: { color: THEME.border, width: 2 },
-    title: { display: true, text: title, font: { size: 26, weight: 'bold' as const }, color: THEME.text, padding: { bottom: 8 } },
+    title: { display: true, text: title, font: { size: 28, weight: 'bold' as const }, color: THEME.text, padding: { bottom: 8 } },
   };
 }
 
@@ -190,7 +196,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
           align: 'start',
           labels: {
             color: THEME.text,
-            font: { size: 26 },
+            font: { size: 28 },
             usePointStyle: true,
             pointStyle: 'line',
             boxWidth: 44,
@@ -210,10 +216,10 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
           type: 'linear',
           min: 0,
           max: xMax,
-          ticks: { maxTicksLimit: 11, precision: 0, font: { size: 24 }, color: THEME.muted, callback: (val) => fmt(Number(val)), maxRotation: 0, autoSkipPadding: 24 },
+          ticks: { maxTicksLimit: 11, precision: 0, font: { size: 26 }, color: THEME.muted, callback: (val) => fmt(Number(val)), maxRotation: 0, autoSkipPadding: 24 },
           grid: { color: THEME.grid, lineWidth: 1.5 },
           border: { color: THEME.border, width: 2 },
-          title: { display: true, text: 'training step', font: { size: 26, weight: 'bold' }, color: THEME.text },
+          title: { display: true, text: 'training step', font: { size: 28, weight: 'bold' }, color: THEME.text },
         },
         loss: scaleOptions(ls, 'loss', 1.2),
         // An empty scale in the stack: the gap between the two panels.
@@ -293,10 +299,14 @@ export function chartAlt(run: RunResult, baseline: RunResult): string {
   const hw1 = lastFinite(baseline.trajectory.w.map((row) => row[0]!));
   const hl = lastFinite(baseline.trajectory.loss);
   const last = lastFinite(w1);
-  const story =
-    run.diverged_at !== null
-      ? `the run ${divergenceText(run)}${last !== undefined ? ` after w1 reached ${altNum(last)}` : ''}`
-      : `w1 goes from ${altNum(w1[0]!)} to ${altNum(w1[w1.length - 1]!)} and the loss from ${altNum(loss[0]!)} to ${altNum(loss[loss.length - 1]!)}`;
+  const d = divergence(run);
+  let story: string;
+  if (d !== null) {
+    const what = `the run ${d.nan ? 'hits NaN' : 'overflows'} at step ${d.step}`;
+    story = last === undefined ? what : d.step === 0 ? `${what}, from w1 = ${altNum(last)}` : `${what} after w1 reached ${altNum(last)}`;
+  } else {
+    story = `w1 goes from ${altNum(w1[0]!)} to ${altNum(w1[w1.length - 1]!)} and the loss from ${altNum(loss[0]!)} to ${altNum(loss[loss.length - 1]!)}`;
+  }
   const healthy = hw1 !== undefined && hl !== undefined ? `; dashed, the same run from a healthy start (w=${altNum(baseline.params.w[0]!)}) ends with w1 = ${altNum(hw1)} and loss ${altNum(hl)}` : '';
   return `Chart of the weights over ${p.steps} training steps for w=${altNum(p.w[0]!)}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}, on a symmetric log scale: ${story}${healthy}.`;
 }

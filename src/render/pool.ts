@@ -9,7 +9,7 @@ import type { RenderJob, RenderResult, WireImage } from './protocol.ts';
 import { RenderBusyError, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
-  /** Worker threads; defaults to the machine's available parallelism. */
+  /** Worker threads; defaults to one per core but one, which is left to the event loop (at least one worker). */
   size?: number;
   /** Jobs that may wait for a free worker; past this the pool refuses with RenderBusyError. Default 4 per worker. */
   maxQueue?: number;
@@ -47,7 +47,7 @@ function fromWire(w: WireImage): ReplyImage {
  * bounded queue; a crashed or stuck worker fails its job and is replaced.
  */
 export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
-  const size = Math.max(1, opts.size ?? availableParallelism());
+  const size = Math.max(1, opts.size ?? availableParallelism() - 1);
   const maxQueue = Math.max(0, opts.maxQueue ?? 4 * size);
   const timeoutMs = opts.jobTimeoutMs ?? 60_000;
   const url = opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
@@ -97,9 +97,13 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     slot.current = p;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
+      // Out of the pool before it is idle again: no new job may land on a worker being terminated.
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
       const stuck = settle(slot);
       stuck?.reject(new Error(`rendering took longer than ${timeoutMs} ms`));
       void slot.worker.terminate();
+      pump();
     }, timeoutMs);
     slot.worker.postMessage(p.job);
   }
