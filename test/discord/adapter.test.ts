@@ -8,7 +8,7 @@ import { SORRY } from '../../src/platforms/discord/context.ts';
 import { UNKNOWN_BUTTON } from '../../src/platforms/discord/button.ts';
 import { createFakeBot, okWith, tinyPng, privateText } from './fake-bot.ts';
 import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isFollowUp, isThreadStart, startHarness, type Harness } from './harness.ts';
-import { CHANNEL_ID, GUILD_ID } from './standin/ids.ts';
+import { BOT_TOKEN, CHANNEL_ID, GUILD_ID } from './standin/ids.ts';
 import { TA, buttonClick, newStudent, slashCommand } from './standin/interactions.ts';
 import { EVERYONE_PERMISSIONS, type RecordedRequest } from './standin/server.ts';
 
@@ -55,6 +55,16 @@ describe('connecting', () => {
   it('refuses to start with a token Discord rejects, naming DISCORD_TOKEN', async () => {
     const cfg = { token: 'MTIz.bad.token', apiUrl: h.standin.apiUrl, guildId: null, cooldownSeconds: 0, restRetries: 0 };
     await expect(startDiscord(cfg, { bot, http: createHttpApp(), log: silentLogger })).rejects.toThrow(/DISCORD_TOKEN/);
+  });
+
+  it('gives up, naming DISCORD_TOKEN, when the gateway refuses the session', async () => {
+    h.standin.refuseIdentify = true;
+    try {
+      const cfg = { token: BOT_TOKEN, apiUrl: h.standin.apiUrl, guildId: null, cooldownSeconds: 0, restRetries: 0, loginTimeoutMs: 3_000 };
+      await expect(startDiscord(cfg, { bot, http: createHttpApp(), log: silentLogger })).rejects.toThrow(/DISCORD_TOKEN/);
+    } finally {
+      h.standin.refuseIdentify = false;
+    }
   });
 });
 

@@ -19,9 +19,13 @@ export interface DiscordStartConfig extends DiscordConfig {
   restRetries?: number;
   /** Milliseconds before one REST request is abandoned. Default 15 000. */
   restTimeoutMs?: number;
+  /** Milliseconds to wait for the gateway's READY and the guilds. Default 60 000. */
+  loginTimeoutMs?: number;
 }
 
 const STOPPING = "I'm restarting; please try again in a minute.";
+
+const LOGIN_TIMEOUT_MS = 60_000;
 
 /** How long stop() waits for commands already running before it hangs up. */
 const DRAIN_MS = 15_000;
@@ -87,14 +91,20 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   client.rest.on(RESTEvents.RateLimited, (info) => log.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, 'discord: rate limited; waiting'));
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  // A gateway that refuses the session after the REST check (close 4004) would otherwise leave login waiting forever.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no READY from the gateway within ${LOGIN_TIMEOUT_MS / 1000} s`)), cfg.loginTimeoutMs ?? LOGIN_TIMEOUT_MS);
+  });
   try {
-    await client.login(cfg.token);
+    await Promise.race([client.login(cfg.token).then(() => ready), timeout]);
   } catch (e) {
     await client.destroy().catch(() => undefined);
     const why = describeError(e);
     throw new Error(`Discord login failed (check DISCORD_TOKEN and DISCORD_API_URL): ${why.err}`);
+  } finally {
+    clearTimeout(timer);
   }
-  await ready;
   log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
   // Only a connected client listens: the core replays closings it held back meanwhile.
   bot.onQuizClosed(async (event) => {

@@ -96,6 +96,8 @@ export class DiscordStandin extends EventEmitter {
   /** Interaction token -> the channel the interaction came from. */
   private readonly interactionChannels = new Map<string, string>();
   private readonly injections: Injection[] = [];
+  /** Close the gateway session with 4004 (authentication failed) after IDENTIFY, as Discord does for a revoked token. */
+  refuseIdentify = false;
   private readonly sockets = new Set<WebSocket>();
   private seq = 0;
   private rest: Server | null = null;
@@ -186,7 +188,7 @@ export class DiscordStandin extends EventEmitter {
       ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
     } else if (frame.op === 2 && frame.d) {
       this.identifies.push(frame.d);
-      if (frame.d.token !== BOT_TOKEN) {
+      if (frame.d.token !== BOT_TOKEN || this.refuseIdentify) {
         ws.close(4004, 'Authentication failed.');
         return;
       }
