@@ -16,7 +16,7 @@ export interface Verdict {
 
 /** Below this share of its peak a neuron passes on (almost) nothing. */
 const FLAT = 1e-3;
-/** A chain that multiplies the backward signal by 10 or more, or lets a weight grow 10x, explodes. */
+/** A chain that multiplies the backward signal by 10 or more, or lets a weight grow 10x (to 10 or more), explodes. */
 const EXPLODE = 10;
 const VANISH = 0.1;
 
@@ -39,7 +39,7 @@ export function verdictOf(run: RunResult): Verdict {
   const growth = w0 === 0 ? (wMax === 0 ? 1 : Infinity) : wMax / w0;
   const base = { gain, growth, flatLayers, divergedAt: run.diverged_at };
   if (run.diverged_at !== null) return { kind: 'diverged', ...base };
-  if (gain >= EXPLODE || growth >= EXPLODE) return { kind: 'exploding', ...base };
+  if (gain >= EXPLODE || (growth >= EXPLODE && wMax >= EXPLODE)) return { kind: 'exploding', ...base };
   if (flatLayers.length > 0) return { kind: 'saturated', ...base };
   if (run.params.depth > 1 && gain <= VANISH) return { kind: 'vanishing', ...base };
   return { kind: 'healthy', ...base };

@@ -69,3 +69,12 @@ describe('verdicts', () => {
     expect(v.flatLayers).toContain(2);
   });
 });
+
+describe('verdicts on tiny weights', () => {
+  it('w=1e-300 is vanishing, not exploding, although its weights grow by orders of magnitude', () => {
+    const run = simulate(lectureSpec({ w: 1e-300 }));
+    const v = verdictOf(run);
+    expect(v.growth).toBeGreaterThan(10);
+    expect(v.kind).toBe('vanishing');
+  });
+});
