@@ -10,7 +10,7 @@ import { startPlayground } from './platforms/web/index.ts';
 import { createRenderPool } from './render/index.ts';
 import { withRenderCache } from './render/cache.ts';
 import type { Renderer } from './render/types.ts';
-import { openStore } from './store/index.ts';
+import { openStore, type Store } from './store/index.ts';
 
 export interface AppHandle {
   /** The port the HTTP server listens on (PORT, or the one picked for PORT=0). */
@@ -23,6 +23,8 @@ export interface AppHandle {
 export interface AppOverrides {
   /** Tests and the benchmark may bring their own renderer. */
   renderer?: Renderer;
+  /** Tests may bring their own store (the app still closes it on stop). */
+  store?: Store;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface AppOverrides {
  * core waits for work in flight, and only then do the renderer and store close.
  */
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
-  const store = openStore(config.databaseUrl);
+  const store = overrides.store ?? openStore(config.databaseUrl);
   const renderer =
     overrides.renderer ?? withRenderCache(createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue }), config.render.cacheMb);
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, log });
