@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native addons (canvas, better-sqlite3) are safest in forked processes.
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
