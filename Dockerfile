@@ -26,7 +26,7 @@ RUN apt-get update \
  && mkdir -p /data && chown node:node /data
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
-ENV NODE_ENV=production DATABASE_URL=sqlite:/data/gradbot.db PORT=3000
+ENV NODE_ENV=production DATABASE_URL=sqlite:/data/gradbot.db PORT=3000 HOST=0.0.0.0
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

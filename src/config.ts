@@ -42,7 +42,7 @@ export const envSchema = z.object({
     .optional()
     .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')),
   PORT: count('PORT', 0, 65535).default(3000),
-  HOST: z.string().trim().default('0.0.0.0'),
+  HOST: z.string().trim().optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -127,7 +127,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
       : null;
   const config: Config = {
     port: e.PORT,
-    host: e.HOST,
+    // The playground has no login (anyone may pick the TA), so alone it listens on loopback only.
+    host: e.HOST ?? (discord || slack ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: e.DATABASE_URL,
     discord,
     slack,

@@ -7,7 +7,7 @@ describe('configuration', () => {
     const r = loadConfig({});
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config).toMatchObject({ port: 3000, databaseUrl: 'sqlite:./data/gradbot.db', discord: null, slack: null, playground: true });
+    expect(r.config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/gradbot.db', discord: null, slack: null, playground: true });
   });
 
   it('names every problem in one result, never echoing a token', () => {
@@ -28,6 +28,7 @@ describe('configuration', () => {
     expect(r.ok && r.config.discord?.apiUrl).toBe('https://discord.com/api');
     expect(r.ok && r.config.slack?.apiUrl).toBe('https://slack.com/api/');
     expect(r.ok && r.config.playground).toBe(false);
+    expect(r.ok && r.config.host).toBe('0.0.0.0');
     const withPlayground = loadConfig({ DISCORD_TOKEN: 'a.b.c', PLAYGROUND: '1' });
     expect(withPlayground.ok && withPlayground.config.playground).toBe(true);
   });
