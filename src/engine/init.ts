@@ -17,14 +17,7 @@ export interface RunSpec {
 }
 
 /** The parameters after defaults and centring: what the spec's `params` reports. */
-export interface RunParams {
-  depth: number;
-  act: Activation;
-  x: number;
-  y: number;
-  lr: number;
-  steps: number;
-  clip: number | null;
+export interface RunParams extends Omit<RunSpec, 'w' | 'b' | 'wLayers' | 'bLayers'> {
   w: number[];
   b: number[];
 }

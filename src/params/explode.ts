@@ -1,4 +1,5 @@
 import type { RunSpec } from '../engine/index.ts';
+import { layerPairs } from '../format/layers.ts';
 import { parseParams, type ParamInput, type ParseResult } from './parse.ts';
 import { EXPLODE_LAYER_KEYS, MAX_DEPTH, explodeSchema, type ExplodeInput } from './schemas.ts';
 
@@ -32,11 +33,7 @@ export function parseExplode(input: ParamInput): ExplodeParse {
 
 /** The canonical text of a spec: equal runs give equal strings (used as a cache key and in replies). */
 export function specKey(spec: RunSpec): string {
-  const layer = (name: string, m: Readonly<Record<number, number>>) =>
-    Object.keys(m)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((k) => `${name}${k}=${m[k]}`);
+  const layer = layerPairs;
   return [
     `w=${spec.w}`,
     ...layer('w', spec.wLayers),

@@ -8,6 +8,7 @@ import {
   type RunSpec,
   type Verdict,
 } from '../engine/index.ts';
+import { layerPairs } from '../format/layers.ts';
 import { arrange, arrangeNumbers, num, paren } from './choices.ts';
 import { mulberry32, type Rng } from './prng.ts';
 import { RUN_KINDS, type Question, type RunKind } from './types.ts';
@@ -21,11 +22,7 @@ import { RUN_KINDS, type Question, type RunKind } from './types.ts';
 
 /** The run in a few words, with only the keys that differ from the lecture's defaults beyond w, lr, depth, act. */
 export function describeRun(spec: RunSpec): string {
-  const layers = (name: string, m: Readonly<Record<number, number>>) =>
-    Object.keys(m)
-      .map(Number)
-      .sort((a, b) => a - b)
-      .map((k) => `${name}${k}=${m[k]}`);
+  const layers = layerPairs;
   const parts = [`w=${spec.w}`, ...layers('w', spec.wLayers)];
   if (spec.b !== null) parts.push(`b=${spec.b}`);
   parts.push(...layers('b', spec.bLayers), `lr=${spec.lr}`, `depth=${spec.depth}`, `act=${spec.act}`);
