@@ -26,10 +26,16 @@ try {
       process.exit(1);
     }, config.shutdownSeconds * 1000);
     force.unref();
-    void app.stop().then(() => {
-      log.info('stopped');
-      process.exit(0);
-    });
+    void app.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        log.error({ err: e instanceof Error ? { message: e.message } : String(e) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
