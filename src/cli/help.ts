@@ -13,6 +13,8 @@ ${indent(usageLines(explodeSchema))}
 ${indent(usageLines(exampleSchema))}
   gradbot quiz [key=value ...] [--seed N] [--topic T] [--kind K] [--json]
       one quiz question about that run (or, with --topic, from the concept bank); same seed, same question
+  gradbot doctor
+      check this machine and the environment (canvas, fonts, render pool, database, tokens); exit 1 names each problem and its fix
   gradbot help
 
 Bad input exits with status 2 and a one-line message naming the key.`;

@@ -1,3 +1,4 @@
+import { doctorCli } from './doctor.ts';
 import { exampleCli } from './example.ts';
 import { explodeCli } from './explode.ts';
 import { quizCli } from './quiz.ts';
@@ -11,6 +12,7 @@ export const subcommands: Record<string, Subcommand> = {
   explode: explodeCli,
   example: exampleCli,
   quiz: quizCli,
+  doctor: doctorCli,
   help: async (_argv, io) => {
     io.out(cliHelp());
     return 0;
