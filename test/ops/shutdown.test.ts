@@ -57,9 +57,17 @@ describe('graceful shutdown (SIGTERM mid-burst)', () => {
       ['--import', 'tsx', 'src/main.ts'],
       cleanEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dbPath}`, GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', GRADBOT_SHUTDOWN_SECONDS: '30', LOG_LEVEL: 'info' }),
     );
-    const running = await app.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('gradbot running'), 'the "gradbot running" line');
+    const running = await app.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('gradbot running'), 'the "gradbot running" line', 40_000);
     const port = running.port as number;
     expect(port).toBeGreaterThan(0);
+
+    // A browser tab's event stream stays open until the shutdown ends it; it must not hold the drain open.
+    const tab = await fetch(`http://127.0.0.1:${port}/api/events`);
+    expect(tab.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const tabClosed = tab.text().then(
+      () => 'ended',
+      () => 'reset',
+    );
 
     // The burst goes out at once; the signal follows the first reply, so the rest are mid-render or queued.
     const burst = Array.from({ length: BURST }, (_, i) => command(port, i));
@@ -76,6 +84,7 @@ describe('graceful shutdown (SIGTERM mid-burst)', () => {
 
     const results = await Promise.all(burst);
     const exit = await app.exited;
+    expect(await tabClosed).toBe('ended');
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(app.logs.some((l) => l.msg === 'stopped')).toBe(true);
@@ -110,5 +119,5 @@ describe('graceful shutdown (SIGTERM mid-burst)', () => {
     } finally {
       db.close();
     }
-  }, 60_000);
+  }, 90_000);
 });
