@@ -156,17 +156,16 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     );
   };
 
-  /** The click's outcome, read from the store around desk.answer (which answers with a Reply only). */
-  const answerOutcome = (quizId: string, choice: number, caller: Caller, answered: () => void): AnswerOutcome => {
+  /** A click answered by the desk, with its outcome for the log read from the store around it (the desk returns only a Reply). */
+  const answerAndOutcome = (quizId: string, choice: number, caller: Caller): { reply: Reply; outcome: AnswerOutcome } => {
     const quiz = services.store.getQuiz(quizId);
     const before = services.store.getAnswer(quizId, caller.userId);
-    answered();
-    if (!quiz) return 'unknown-quiz';
-    if (before) return 'already';
-    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return 'bad-choice';
+    const reply = desk.answer(quizId, choice, caller);
+    if (!quiz) return { reply, outcome: 'unknown-quiz' };
+    if (before) return { reply, outcome: 'already' };
+    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return { reply, outcome: 'bad-choice' };
     const after = services.store.getAnswer(quizId, caller.userId);
-    if (after) return after.correct ? 'correct' : 'wrong';
-    return 'closed';
+    return { reply, outcome: after ? (after.correct ? 'correct' : 'wrong') : 'closed' };
   };
 
   desk.start();
@@ -205,18 +204,15 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
 
     async answer(quizId: string, choice: number, caller: Caller): Promise<Reply> {
       const startedMs = performance.now();
-      let reply: Reply | null = null;
-      let outcome: AnswerOutcome;
+      let result: { reply: Reply; outcome: AnswerOutcome };
       try {
-        outcome = answerOutcome(quizId, choice, caller, () => {
-          reply = desk.answer(quizId, choice, caller);
-        });
+        result = answerAndOutcome(quizId, choice, caller);
       } catch (err) {
         log.error({ err, quizId }, 'answer failed');
-        outcome = 'error';
+        result = { reply: privateText(SORRY('recording your answer')), outcome: 'error' };
       }
-      log.info?.({ platform: caller.platform, command: 'answer', outcome, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId, quiz: quizId.slice(0, 64) }, 'quiz answer');
-      return reply ?? privateText(SORRY('recording your answer'));
+      log.info?.({ platform: caller.platform, command: 'answer', outcome: result.outcome, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId, quiz: quizId.slice(0, 64) }, 'quiz answer');
+      return result.reply;
     },
 
     setQuizLocation(quizId: string, location: QuizLocation): void {

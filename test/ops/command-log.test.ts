@@ -66,8 +66,8 @@ describe('one log line per command', () => {
     const quizId = (await run(t.bot, 'explode', 'w=500', caller()))!.quiz!.quizId;
     const right = t.store.getQuiz(quizId)!.answer;
     const wrong = (right + 1) % t.store.getQuiz(quizId)!.choices.length;
-    await t.bot.answer(quizId, right, caller({ userId: 'a' }));
-    await t.bot.answer(quizId, wrong, caller({ userId: 'b' }));
+    expect((await t.bot.answer(quizId, right, caller({ userId: 'a' }))).text).toMatch(/^Correct!/);
+    expect((await t.bot.answer(quizId, wrong, caller({ userId: 'b' }))).text).toMatch(/^Not quite/);
     await t.bot.answer(quizId, right, caller({ userId: 'b' }));
     await t.bot.answer(quizId, 99, caller({ userId: 'c' }));
     await t.bot.answer('no-such-quiz', 0, caller({ userId: 'c' }));
