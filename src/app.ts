@@ -36,7 +36,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const store = overrides.store ?? openStore(config.databaseUrl);
   const renderer =
     overrides.renderer ?? withRenderCache(createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue }), config.render.cacheMb);
-  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, log });
+  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, cooldownSeconds: config.cooldownSeconds, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];
   const deps = { bot, http, log };
@@ -58,8 +58,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   };
 
   try {
-    if (config.discord) platforms.push(await startDiscord({ ...config.discord, cooldownSeconds: config.cooldownSeconds }, deps));
-    if (config.slack) platforms.push(await startSlack(config.slack, deps, { cooldownSeconds: config.cooldownSeconds }));
+    if (config.discord) platforms.push(await startDiscord(config.discord, deps));
+    if (config.slack) platforms.push(await startSlack(config.slack, deps));
     if (config.playground) platforms.push(startPlayground(deps));
     http.addReadiness({ name: 'database', check: () => store.writable() });
     http.addReadiness({ name: 'renderer', check: () => renderer.accepting });

@@ -2,6 +2,7 @@ import { commands as allCommands, findCommand } from '../commands/index.ts';
 import type { Caller, Command, CommandContext, Platform } from '../commands/types.ts';
 import type { Gradbot, Prepared, QuizClosedEvent, QuizLocation } from './bot.ts';
 import { clipEcho, didYouMean, type ParamInput } from './params/index.ts';
+import { Cooldowns, cooldownText } from './cooldown.ts';
 import { QuizDesk, type QuizClosed, type QuizPolicy } from './quiz/desk.ts';
 import { privateText, type Reply } from './reply.ts';
 import { RenderBusyError } from './render/types.ts';
@@ -16,7 +17,7 @@ export interface GradbotLog {
 /** How a command ended, for the one log line each command gets. */
 export type CommandOutcome = 'ok' | 'refused' | 'busy' | 'error';
 /** Why a command was refused before it ran. */
-export type RefusalReason = 'unknown-command' | 'not-ta' | 'bad-params' | 'restarting';
+export type RefusalReason = 'unknown-command' | 'not-ta' | 'bad-params' | 'restarting' | 'cooldown';
 /** How a quiz click ended. */
 export type AnswerOutcome = 'correct' | 'wrong' | 'already' | 'closed' | 'unknown-quiz' | 'bad-choice' | 'error';
 
@@ -32,6 +33,11 @@ export interface GradbotOptions {
   log?: GradbotLog;
   /** Quiz ids; tests may pin them. Default: 12 random url-safe characters. */
   newQuizId?: () => string;
+  /**
+   * Seconds between one user's accepted commands on one platform
+   * (GRADBOT_COOLDOWN_SECONDS); TA-only commands are exempt. Default 0: off.
+   */
+  cooldownSeconds?: number;
 }
 
 /** The Gradbot interface plus the quiz desk, for tests and the entry point's health checks. */
@@ -79,6 +85,7 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
+  const cooldowns = new Cooldowns(opts.cooldownSeconds ?? 0, () => services.now());
   const desk = new QuizDesk({
     store: services.store,
     now: () => services.now(),
@@ -193,6 +200,13 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
         if (!r.ok) {
           logCommand(caller, cmd.name, 'refused', startedMs, { reason: 'bad-params' });
           return { ok: false, reply: { ...r.reply, visibility: 'private' } };
+        }
+        // Only accepted commands count, so a typo never locks anyone out; a TA closing a quiz mid-demo is never held back.
+        if (!cmd.taOnly) {
+          const who = `${caller.platform}:${caller.userId}`;
+          const wait = cooldowns.remaining(who);
+          if (wait > 0) return refuse(cmd.name, 'cooldown', cooldownText(wait));
+          cooldowns.start(who);
         }
         return { ok: true, visibility: cmd.visibility, execute: guarded(cmd, caller, startedMs, r.execute) };
       } catch (err) {

@@ -19,10 +19,9 @@ import { EVERYONE_PERMISSIONS, type RecordedRequest } from './standin/server.ts'
  */
 const bot = createFakeBot();
 let h: Harness;
-const COOLDOWN = 30;
 
 beforeAll(async () => {
-  h = await startHarness(bot, { cooldownSeconds: COOLDOWN });
+  h = await startHarness(bot);
 });
 afterAll(async () => h?.close());
 
@@ -53,14 +52,14 @@ describe('connecting', () => {
   });
 
   it('refuses to start with a token Discord rejects, naming DISCORD_TOKEN', async () => {
-    const cfg = { token: 'MTIz.bad.token', apiUrl: h.standin.apiUrl, guildId: null, cooldownSeconds: 0, restRetries: 0 };
+    const cfg = { token: 'MTIz.bad.token', apiUrl: h.standin.apiUrl, guildId: null, restRetries: 0 };
     await expect(startDiscord(cfg, { bot, http: createHttpApp(), log: silentLogger })).rejects.toThrow(/DISCORD_TOKEN/);
   });
 
   it('gives up, naming DISCORD_TOKEN, when the gateway refuses the session', async () => {
     h.standin.refuseIdentify = true;
     try {
-      const cfg = { token: BOT_TOKEN, apiUrl: h.standin.apiUrl, guildId: null, cooldownSeconds: 0, restRetries: 0, loginTimeoutMs: 3_000 };
+      const cfg = { token: BOT_TOKEN, apiUrl: h.standin.apiUrl, guildId: null, restRetries: 0, loginTimeoutMs: 3_000 };
       await expect(startDiscord(cfg, { bot, http: createHttpApp(), log: silentLogger })).rejects.toThrow(/DISCORD_TOKEN/);
     } finally {
       h.standin.refuseIdentify = false;
@@ -238,28 +237,6 @@ describe('refusals and failures', () => {
     const edit = await h.after(from, isEditOriginal);
     expect(edit.files).toHaveLength(2);
     expect(requestsFrom(from).filter((r) => r.path.endsWith('@original')).map((r) => r.status)).toEqual([429, 500, 200]);
-  });
-
-  it('asks a user to wait between commands, without counting a refused one', async () => {
-    bot.on('help', () => okWith(privateText('help text')));
-    const who = newStudent();
-    let from = h.send(slashCommand(h.standin, 'nonsense', {}, who));
-    await h.after(from, isCallback);
-    from = h.send(slashCommand(h.standin, 'help', {}, who));
-    await h.after(from, isEditOriginal);
-    from = h.send(slashCommand(h.standin, 'help', {}, who));
-    const cb = await h.after(from, isCallback);
-    expect(cb.json).toMatchObject({ type: 4, data: { flags: 64 } });
-    expect(String((cb.json?.data as { content: string }).content)).toMatch(/Give me (29|30) s/);
-  });
-
-  it('does not cool down TA commands', async () => {
-    bot.on('scores-reset', () => okWith(privateText('done')));
-    for (let i = 0; i < 2; i++) {
-      const from = h.send(slashCommand(h.standin, 'scores-reset', {}, TA));
-      const edit = await h.after(from, isEditOriginal);
-      expect(edit.json?.content).toBe('done');
-    }
   });
 
   it('never lets anything it posts ping anyone', () => {

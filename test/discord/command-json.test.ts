@@ -6,7 +6,6 @@ import { ACTIVATIONS } from '../../src/engine/activations.ts';
 import { explodeSchema, exampleSchema, MAX_DEPTH, MAX_STEPS, parseParams } from '../../src/params/index.ts';
 import { privateText } from '../../src/reply.ts';
 import { commandJson, commandsJson, PARAMS_OPTION } from '../../src/platforms/discord/command-json.ts';
-import { Cooldowns } from '../../src/platforms/discord/cooldown.ts';
 import { applicationIdFromToken } from '../../src/platforms/discord/register.ts';
 import { paramInputOf } from '../../src/platforms/discord/translate.ts';
 import { APP_ID, BOT_TOKEN } from './standin/ids.ts';
@@ -106,20 +105,5 @@ describe('small helpers', () => {
   it("reads the application id from a bot token's first part", () => {
     expect(applicationIdFromToken(BOT_TOKEN)).toBe(APP_ID);
     expect(applicationIdFromToken('not-base64-of-an-id.a.b')).toBeNull();
-  });
-
-  it('cools a user down for the configured seconds, and not at all with 0', () => {
-    let now = 1_000_000;
-    const c = new Cooldowns(5, () => now);
-    expect(c.remaining('u')).toBe(0);
-    c.start('u');
-    now += 1_200;
-    expect(c.remaining('u')).toBe(4);
-    expect(c.remaining('other')).toBe(0);
-    now += 3_800;
-    expect(c.remaining('u')).toBe(0);
-    const off = new Cooldowns(0, () => now);
-    off.start('u');
-    expect(off.remaining('u')).toBe(0);
   });
 });

@@ -16,12 +16,12 @@ export interface Harness {
 }
 
 /** The real discord.js client, through startDiscord, against the stand-in. */
-export async function startHarness(bot: Gradbot, opts: { cooldownSeconds?: number; log?: Logger } = {}): Promise<Harness> {
+export async function startHarness(bot: Gradbot, opts: { log?: Logger } = {}): Promise<Harness> {
   const standin = new DiscordStandin();
   await standin.start();
   const http = createHttpApp();
   const handle = await startDiscord(
-    { token: BOT_TOKEN, apiUrl: standin.apiUrl, guildId: GUILD_ID, cooldownSeconds: opts.cooldownSeconds ?? 0, restRetries: 2, restTimeoutMs: 5_000 },
+    { token: BOT_TOKEN, apiUrl: standin.apiUrl, guildId: GUILD_ID, restRetries: 2, restTimeoutMs: 5_000 },
     { bot, http, log: opts.log ?? silentLogger },
   );
   return {

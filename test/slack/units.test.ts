@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Cooldowns, cooldownText } from '../../src/platforms/slack/cooldown.ts';
 import { postFailureText, slackErrorCode } from '../../src/platforms/slack/errors.ts';
 import { decodeLocation, encodeLocation } from '../../src/platforms/slack/location.ts';
-
-describe('cooldowns', () => {
-  it('one accepted command per user per window; other users unaffected; 0 disables', () => {
-    let t = 1_000_000;
-    const c = new Cooldowns(5, () => t);
-    expect(c.remaining('U1')).toBe(0);
-    c.start('U1');
-    t += 1200;
-    expect(c.remaining('U1')).toBe(4);
-    expect(c.remaining('U2')).toBe(0);
-    t += 3800;
-    expect(c.remaining('U1')).toBe(0);
-    const off = new Cooldowns(0, () => t);
-    off.start('U1');
-    expect(off.remaining('U1')).toBe(0);
-    expect(cooldownText(4)).toContain('4 s');
-  });
-});
 
 describe('quiz locations', () => {
   it('round-trip, and anything else (another adapter, a damaged row) reads as null', () => {

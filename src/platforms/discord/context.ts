@@ -1,12 +1,10 @@
 import type { Gradbot } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
-import type { Cooldowns } from './cooldown.ts';
 
 /** What the interaction handlers share. */
 export interface AdapterContext {
   bot: Gradbot;
   log: Logger;
-  cooldowns: Cooldowns;
 }
 
 /** Said in chat whenever something on our side fails; details go to the log, never to the channel. */

@@ -3,7 +3,6 @@ import type { DiscordConfig } from '../../config.ts';
 import type { PlatformDeps, PlatformHandle } from '../types.ts';
 import { handleButton } from './button.ts';
 import { SORRY, type AdapterContext } from './context.ts';
-import { Cooldowns } from './cooldown.ts';
 import { describeError, isDeadInteraction } from './errors.ts';
 import { NO_MENTIONS } from './message.ts';
 import { postQuizSummary } from './quiz-closed.ts';
@@ -13,8 +12,6 @@ export { commandJson, commandsJson, PARAMS_OPTION, TA_PERMISSION, type CommandJs
 export { registerCommands, applicationIdFromToken } from './register.ts';
 
 export interface DiscordStartConfig extends DiscordConfig {
-  /** Seconds between one user's slash commands; 0 disables the cooldown. */
-  cooldownSeconds: number;
   /** REST retries on 5xx and network errors (429s are always waited out). Default 3. */
   restRetries?: number;
   /** Milliseconds before one REST request is abandoned. Default 15 000. */
@@ -44,7 +41,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     allowedMentions: NO_MENTIONS,
     rest: { api: cfg.apiUrl, retries: cfg.restRetries ?? 3, timeout: cfg.restTimeoutMs ?? 15_000 },
   });
-  const ctx: AdapterContext = { bot, log, cooldowns: new Cooldowns(cfg.cooldownSeconds) };
+  const ctx: AdapterContext = { bot, log };
   const inflight = new Set<Promise<void>>();
   let stopping = false;
 

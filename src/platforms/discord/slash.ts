@@ -2,7 +2,6 @@ import { MessageFlags, PermissionFlagsBits, ThreadAutoArchiveDuration, type Chat
 import type { Reply } from '../../reply.ts';
 import { privateText, threadName } from '../../reply.ts';
 import { SORRY, encodeLocation, type AdapterContext } from './context.ts';
-import { cooldownMessage } from './cooldown.ts';
 import { describeError, isMissingPermission, threadRefusal } from './errors.ts';
 import { NO_MENTIONS, attachmentsOf, content, quizContent, quizRows } from './message.ts';
 import { callerOf, isThreadChannel, paramInputOf } from './translate.ts';
@@ -15,20 +14,11 @@ const NO_FILES_NOTE = "I may not attach files in this channel, so the pictures a
  */
 export async function handleSlash(interaction: ChatInputCommandInteraction, ctx: AdapterContext): Promise<void> {
   const caller = callerOf(interaction);
-  // The cooldown spares the renderer and the channel; a TA closing a quiz mid-demo is neither.
-  const cooled = !ctx.bot.commands.some((c) => c.name === interaction.commandName && c.taOnly);
-  const wait = cooled ? ctx.cooldowns.remaining(caller.userId) : 0;
-  if (wait > 0) {
-    await interaction.reply({ content: cooldownMessage(wait), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-    return;
-  }
   const prepared = ctx.bot.prepare(interaction.commandName, paramInputOf(interaction.options.data), caller);
   if (!prepared.ok) {
     await interaction.reply({ content: content(prepared.reply.text), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
-  // Only accepted commands count: a typo should not lock anyone out.
-  if (cooled) ctx.cooldowns.start(caller.userId);
   const ephemeral = prepared.visibility === 'private';
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
 

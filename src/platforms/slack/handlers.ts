@@ -4,7 +4,6 @@ import type { Gradbot, Prepared } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
 import { parseQuizButtonId, privateText, type Reply } from '../../reply.ts';
 import { invokedBlock, textBlocks } from './blocks.ts';
-import { cooldownText, type Cooldowns } from './cooldown.ts';
 import type { SlackDelivery } from './deliver.ts';
 import { internalFailureText } from './errors.ts';
 import { toPlainFallback } from './mrkdwn.ts';
@@ -14,7 +13,6 @@ export interface HandlerDeps {
   delivery: SlackDelivery;
   log: Logger;
   taUserIds: readonly string[];
-  cooldowns: Cooldowns;
   /** True once stop() was called: new commands are turned away politely. */
   stopping: () => boolean;
   /** Runs the slow part of a request so stop() can wait for it. */
@@ -63,11 +61,6 @@ export function registerCommands(app: App, d: HandlerDeps): void {
       await safeAck(ack, d.log, ephemeralAck(privateText(STOPPING)));
       return;
     }
-    const wait = d.cooldowns.remaining(caller.userId);
-    if (wait > 0) {
-      await safeAck(ack, d.log, ephemeralAck(privateText(cooldownText(wait))));
-      return;
-    }
     let prepared: Prepared;
     try {
       prepared = d.bot.prepare(name, { text: command.text }, caller);
@@ -79,7 +72,6 @@ export function registerCommands(app: App, d: HandlerDeps): void {
       await safeAck(ack, d.log, ephemeralAck(prepared.reply));
       return;
     }
-    d.cooldowns.start(caller.userId);
     await safeAck(ack, d.log);
     const { execute } = prepared;
     const target = { channel: command.channel_id, userId: command.user_id, respond, footer: invokedBlock(command.user_id, name, command.text) };

@@ -2,7 +2,6 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.ts';
 import { pathOf, type Route } from '../../http/server.ts';
 import type { PlatformDeps, PlatformHandle } from '../types.ts';
-import { Cooldowns } from './cooldown.ts';
 import { SlackDelivery } from './deliver.ts';
 import { describeError } from './errors.ts';
 import { registerCommands, registerQuizButtons } from './handlers.ts';
@@ -25,8 +24,6 @@ export interface SlackOptions {
   retryConfig?: webApi.RetryOptions;
   /** How long stop() waits for replies still being posted. Default 10 s. */
   drainMs?: number;
-  /** Seconds between one user's accepted slash commands (GRADBOT_COOLDOWN_SECONDS); 0 or unset disables it. */
-  cooldownSeconds?: number;
 }
 
 /**
@@ -72,7 +69,7 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   };
   const delivery = new SlackDelivery(app.client, deps.bot, log, () => botName);
   let stopped = false;
-  const handlerDeps = { bot: deps.bot, delivery, log, taUserIds: cfg.taUserIds, track, cooldowns: new Cooldowns(options.cooldownSeconds ?? 0), stopping: () => stopped };
+  const handlerDeps = { bot: deps.bot, delivery, log, taUserIds: cfg.taUserIds, track, stopping: () => stopped };
   registerCommands(app, handlerDeps);
   registerQuizButtons(app, handlerDeps);
   app.error(async (err) => {

@@ -14,7 +14,7 @@ export interface Person {
 /** Without Manage Messages (8192). */
 export const STUDENT: Person = { id: STUDENT_ID, username: 'ada', permissions: '2248473465835073' };
 let people = 0;
-/** A fresh student, so per-user cooldowns don't couple tests. */
+/** A fresh student, so tests never share one user's answers. */
 export function newStudent(): Person {
   people += 1;
   return { ...STUDENT, id: `44444444444444${String(people).padStart(5, '0')}`, username: `student${people}` };

@@ -1,5 +1,5 @@
 /**
- * One accepted slash command per user every few seconds, so a class pressing
+ * One accepted command per user every few seconds, so a class pressing
  * /explode together doesn't queue a minute of rendering (GRADBOT_COOLDOWN_SECONDS;
  * 0 disables it). Refusals don't count: a typo should not lock anyone out.
  */
