@@ -56,6 +56,8 @@ export const envSchema = z.object({
   GRADBOT_RENDER_QUEUE: count('GRADBOT_RENDER_QUEUE', 1, 10000).default(120),
   GRADBOT_RENDER_CACHE_MB: count('GRADBOT_RENDER_CACHE_MB', 0, 4096).default(64),
   GRADBOT_SHUTDOWN_SECONDS: count('GRADBOT_SHUTDOWN_SECONDS', 1, 600).default(20),
+  // Read directly by the CLI and the entry point (stack traces on internal errors); listed so it is not warned about.
+  GRADBOT_DEBUG: z.string().optional(),
 });
 
 /** Every GRADBOT_* variable we read; others are warned about as likely typos. */

@@ -3,7 +3,9 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** Field names that may hold a secret anywhere in a log object; pino replaces their values. */
-const SECRET_PATHS = ['token', 'botToken', 'appToken', 'signingSecret', 'authorization', 'headers.authorization', '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.authorization'];
+const SECRET_KEYS = ['token', 'botToken', 'appToken', 'signingSecret', 'authorization'];
+/** Each secret key at the top level and up to two objects deep (log.info({ config }) included). */
+const SECRET_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 /**
  * Structured JSON logs, one line per event. Secrets are redacted by field name;
