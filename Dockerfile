@@ -16,6 +16,7 @@ COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY assets ./assets
+COPY scripts ./scripts
 
 # --- runtime: the shared libraries canvas links against, no compilers ---
 FROM node:20-bookworm-slim
