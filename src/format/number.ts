@@ -29,8 +29,13 @@ export function superscript(n: number): string {
   return String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
 }
 
+// toLocaleString with options builds a new Intl.NumberFormat on every call (tens of µs, thousands per picture); the same formatter, kept.
+const formatters = new Map<number, Intl.NumberFormat>();
+
 function grouped(v: number, maxFraction: number): string {
-  const s = Math.abs(v).toLocaleString('en-US', { maximumFractionDigits: maxFraction, useGrouping: true });
+  let f = formatters.get(maxFraction);
+  if (!f) formatters.set(maxFraction, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: maxFraction, useGrouping: true })));
+  const s = f.format(Math.abs(v));
   return (v < 0 && s !== '0' ? MINUS : '') + s;
 }
 

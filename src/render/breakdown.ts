@@ -3,7 +3,7 @@ import { activation, verdictOf, type Factor, type RunResult } from '../engine/in
 import { fmt } from '../format/number.ts';
 import { verdictLine } from '../format/verdict.ts';
 import { calloutsOf, type CalloutKind } from './callouts.ts';
-import { composeCard, encodePng, headerBlock, measureCtx, noteBlock, roundRect, sectionBlock, type Block } from './card.ts';
+import { cardPng, composeCard, headerBlock, measureCtx, noteBlock, roundRect, sectionBlock, type Block } from './card.ts';
 import { altNum, compactNum, paramsLine, primeSymbol, prettyLabel, sub } from './labels.ts';
 import { texBlock, type TexLine } from './tex-blocks.ts';
 import { texFactor, texImage, texNum, texNumP } from './tex.ts';
@@ -270,7 +270,7 @@ function resultLines(run: RunResult): TexLine[] {
 
 // ---------------------------------------------------------------- the card
 
-export function breakdownCanvas(run: RunResult): Canvas {
+function breakdownCard(run: RunResult): { blocks: Block[]; colour: string } {
   const v = verdictOf(run);
   const colour = VERDICT_COLOUR[v.kind];
   const labels = run.step0.factors.map((f) => texFactor(f.label));
@@ -287,12 +287,18 @@ export function breakdownCanvas(run: RunResult): Canvas {
     texBlock(resultLines(run), { panel: true, lineGap: 26 }),
     ...calloutsOf(run).map((c) => noteBlock({ title: c.title, body: c.body, colour: CALLOUT_COLOUR[c.kind], size: CARD.small + 2 })),
   ];
+  return { blocks, colour };
+}
+
+export function breakdownCanvas(run: RunResult): Canvas {
+  const { blocks, colour } = breakdownCard(run);
   return composeCard(blocks, colour);
 }
 
 /** breakdown.png: the lecture's chain-rule picture, filled with this run's numbers. */
 export function renderBreakdownPng(run: RunResult): Buffer {
-  return encodePng(breakdownCanvas(run));
+  const { blocks, colour } = breakdownCard(run);
+  return cardPng(blocks, colour);
 }
 
 /** One sentence for screen readers. */

@@ -1,6 +1,6 @@
 import { LECTURE_EXAMPLE, type WorkedExample } from '../engine/index.ts';
 import { fmt } from '../format/number.ts';
-import { composeCard, encodePng, headerBlock, noteBlock, sectionBlock } from './card.ts';
+import { cardPng, headerBlock, noteBlock, sectionBlock } from './card.ts';
 import { altNum } from './labels.ts';
 import { texBlock } from './tex-blocks.ts';
 import { texNum, texNumP } from './tex.ts';
@@ -112,7 +112,7 @@ export function renderExamplePng(ex: WorkedExample): Buffer {
   const subtitle = lecture
     ? "The lecture's numbers: four chain-rule factors, w = 500, lr = 0.01"
     : `${ex.factors.length} chain-rule factor${ex.factors.length === 1 ? '' : 's'}  ·  w = ${fmt(ex.w)}  ·  lr = ${fmt(ex.lr)}`;
-  const canvas = composeCard(
+  return cardPng(
     [
       headerBlock('Worked example: one update', subtitle, pill),
       sectionBlock('1. The chain rule, then the numbers'),
@@ -123,7 +123,6 @@ export function renderExamplePng(ex: WorkedExample): Buffer {
     ],
     pill.colour,
   );
-  return encodePng(canvas);
 }
 
 /** One sentence for screen readers. */

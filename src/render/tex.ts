@@ -67,7 +67,25 @@ export function texWidth(tex: string, size: number): number {
   return (typeset(tex).w / 1000) * size;
 }
 
+/**
+ * Rasterised formulas, most recently used last. librsvg parses and draws the
+ * SVG when the Image loads, and the same labels and fractions (o_1, w_1,
+ * dloss/do_3, the chain rule in symbols) appear on every card; an Image is
+ * only ever drawn, never changed, so drawing a kept one gives the same pixels.
+ * Bounded by the bitmaps' bytes, since the lines full of numbers rarely repeat.
+ */
+const images = new Map<string, { img: TexImage; bytes: number }>();
+const IMAGES_MAX_BYTES = 16 * 1024 * 1024;
+let imageBytes = 0;
+
 export function texImage(tex: string, size: number, colour: string): TexImage {
+  const key = `${size}\u0000${colour}\u0000${tex}`;
+  const kept = images.get(key);
+  if (kept) {
+    images.delete(key);
+    images.set(key, kept);
+    return kept.img;
+  }
   const t = typeset(tex);
   const width = (t.w / 1000) * size;
   const height = (t.h / 1000) * size;
@@ -76,7 +94,18 @@ export function texImage(tex: string, size: number, colour: string): TexImage {
     .replaceAll('currentColor', colour);
   const image = new Image();
   image.src = Buffer.from(svg);
-  return { image, width, height, ascent: (-t.minY / 1000) * size };
+  const img = { image, width, height, ascent: (-t.minY / 1000) * size };
+  const bytes = 4 * Math.ceil(width) * Math.ceil(height);
+  if (bytes <= IMAGES_MAX_BYTES / 4) {
+    images.set(key, { img, bytes });
+    imageBytes += bytes;
+    for (const [k, e] of images) {
+      if (imageBytes <= IMAGES_MAX_BYTES) break;
+      images.delete(k);
+      imageBytes -= e.bytes;
+    }
+  }
+  return img;
 }
 
 /**

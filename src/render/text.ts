@@ -40,12 +40,31 @@ function runFont(r: Run, st: TextStyle): string {
   return font(r.sup ? st.size * SUP_SCALE : st.size, r.weight ?? st.weight ?? 'normal');
 }
 
+/**
+ * Widths by font and text. Every measureText lays the string out again in
+ * Pango, and cards measure the same words on every render (wrapping,
+ * ellipsizing, advancing after each run). A width depends only on the font
+ * and the text, the same on every canvas, so one table serves this thread.
+ */
+const widths = new Map<string, number>();
+const WIDTHS_MAX = 20_000;
+
+/** The advance of text in this font (a font() string); sets ctx.font only to measure something new. */
+export function advance(ctx: CanvasRenderingContext2D, fontSpec: string, text: string): number {
+  const key = `${fontSpec}\u0000${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    ctx.font = fontSpec;
+    w = ctx.measureText(text).width;
+    if (widths.size >= WIDTHS_MAX) widths.clear();
+    widths.set(key, w);
+  }
+  return w;
+}
+
 export function measureRuns(ctx: CanvasRenderingContext2D, runs: readonly Run[], st: TextStyle): number {
   let w = 0;
-  for (const r of runs) {
-    ctx.font = runFont(r, st);
-    w += ctx.measureText(r.text).width;
-  }
+  for (const r of runs) w += advance(ctx, runFont(r, st), r.text);
   return w;
 }
 
@@ -54,10 +73,11 @@ export function drawRuns(ctx: CanvasRenderingContext2D, runs: readonly Run[], x:
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
   for (const r of runs) {
-    ctx.font = runFont(r, st);
+    const f = runFont(r, st);
+    ctx.font = f;
     ctx.fillStyle = r.colour ?? st.colour;
     ctx.fillText(r.text, x, r.sup ? baseline - st.size * SUP_RAISE : baseline);
-    x += ctx.measureText(r.text).width;
+    x += advance(ctx, f, r.text);
   }
   return x;
 }
@@ -87,10 +107,7 @@ export function wrapRuns(ctx: CanvasRenderingContext2D, runs: readonly Run[], ma
   if (current.length > 0) words.push(current);
   const lines: Run[][] = [];
   let line: Run[] = [];
-  const space = (() => {
-    ctx.font = font(st.size, st.weight ?? 'normal');
-    return ctx.measureText(' ').width;
-  })();
+  const space = advance(ctx, font(st.size, st.weight ?? 'normal'), ' ');
   let width = 0;
   for (const w of words) {
     const ww = measureRuns(ctx, w, st);
