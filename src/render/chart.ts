@@ -23,8 +23,8 @@ const LINE = 1.35;
  *
  * No backgroundColour: the frame plugin paints every pixel first (drawFrame),
  * so the library's extra full-canvas fill changed nothing. The charts are
- * drawn on an opaque RGB24 canvas like the cards: the same pixels, and a
- * quarter less to encode than with an alpha channel nobody sees.
+ * drawn on an opaque RGB24 canvas like the cards (opaqueCanvas): a quarter
+ * less to encode than with an alpha channel nobody sees.
  */
 export function createChartCanvas(): ChartJSNodeCanvas {
   registerFonts();
@@ -35,13 +35,14 @@ export function createChartCanvas(): ChartJSNodeCanvas {
       ChartJS.defaults.color = THEME.muted;
     },
   });
-  // The factory is private in the typings; without it the chart is drawn with an alpha channel, which is only slower.
+  // The factory is private in the typings; without it the chart is drawn with an alpha channel and text as paths, which is only slower.
   const internal = c as unknown as { _createCanvas?: (w: number, h: number, type?: string) => Canvas };
   const make = internal._createCanvas;
   if (typeof make === 'function') {
     internal._createCanvas = (w, h, type) => {
       const canvas = make(w, h, type);
-      canvas.getContext('2d', { pixelFormat: 'RGB24' });
+      // As opaqueCanvas (card.ts) makes them: RGB, text as glyphs.
+      canvas.getContext('2d', { pixelFormat: 'RGB24' }).textDrawingMode = 'glyph';
       return canvas;
     };
   }
