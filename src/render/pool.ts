@@ -9,7 +9,13 @@ import type { RenderJob, RenderResult, WireImage } from './protocol.ts';
 import { RenderBusyError, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
-  /** Worker threads; defaults to one per core but one, which is left to the event loop (at least one worker). */
+  /**
+   * Worker threads; defaults to one per core. The event loop needs no core of
+   * its own: it does well under a millisecond per command, and with every core
+   * rendering, a burst of 60 on 2 cores still saw at most 20-40 ms of
+   * event-loop lag (the same as with one worker), in half the time
+   * (npm run bench, docs/performance.md).
+   */
   size?: number;
   /** Jobs that may wait for a free worker; past this the pool refuses with RenderBusyError. Default 4 per worker. */
   maxQueue?: number;
@@ -47,7 +53,7 @@ function fromWire(w: WireImage): ReplyImage {
  * bounded queue; a crashed or stuck worker fails its job and is replaced.
  */
 export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
-  const size = Math.max(1, opts.size ?? availableParallelism() - 1);
+  const size = Math.max(1, opts.size ?? availableParallelism());
   const maxQueue = Math.max(0, opts.maxQueue ?? 4 * size);
   const timeoutMs = opts.jobTimeoutMs ?? 60_000;
   const url = opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
