@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { ReplyImage } from '../reply.ts';
 import { explodeImages, exampleImage } from './images.ts';
@@ -21,12 +23,39 @@ export function runJob(job: RenderJob): RenderResult {
   }
 }
 
+/**
+ * Every picture leaves native memory behind (formula bitmaps, librsvg
+ * handles, Pango layouts) that is freed only when V8 collects the small JS
+ * objects holding it, and V8, seeing little JS garbage, waits: left alone, a
+ * worker's memory floated up by 40-80 MB over a few hundred renders. A full
+ * collection between jobs, every COLLECT_EVERY of them, keeps it flat for
+ * well under a millisecond a picture (npm run bench, docs/performance.md).
+ */
+const COLLECT_EVERY = 25;
+
+/** V8's gc(), which Node exposes only with --expose-gc; turned on for this thread's new contexts. */
+function collector(): (() => void) | null {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Answers the pool's jobs on this worker thread's port. */
 export function serve(): void {
   const port = parentPort;
   if (!port) throw new Error('the render worker must run in a worker thread');
+  const gc = collector();
+  let jobs = 0;
   port.on('message', (job: RenderJob) => {
     const result = runJob(job);
     port.postMessage(result, result.ok ? result.images.map((i) => i.png) : []);
+    // After the answer is on its way; a job that arrives meanwhile waits the few ms.
+    if (gc && ++jobs % COLLECT_EVERY === 0) setImmediate(gc);
   });
 }
