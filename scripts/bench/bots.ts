@@ -19,6 +19,8 @@ export interface BenchBot {
   cache(): RenderCacheStats | null;
   /** Render worker threads (0: the main thread renders). */
   workers: number;
+  /** Quizzes still open (each /explode opens one for 10 minutes; the core keeps their timers). */
+  openQuizzes(): number;
   /** Commands that failed inside the core (logged by it); the bench expects none. */
   errors(): number;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export function productionBot(dbPath: string): BenchBot {
     cache: () => cached?.stats() ?? null,
     // The pool's own default (src/render/pool.ts): one worker per core.
     workers: config.render.workers > 0 ? config.render.workers : Math.max(1, availableParallelism()),
+    openQuizzes: () => store.openQuizzes().length,
     errors: () => log.count,
     async close() {
       await bot.close();
@@ -119,6 +122,7 @@ export function naiveBot(dbPath: string): BenchBot {
     renders: () => renders,
     cache: () => null,
     workers: 0,
+    openQuizzes: () => store.openQuizzes().length,
     errors: () => log.count,
     async close() {
       await bot.close();

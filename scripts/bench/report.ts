@@ -78,6 +78,8 @@ export function buildReport(g: SideResult, base: SideResult, mode: Mode, wallS: 
     rss_5000_mb: rssLast ? r1(rssLast.mb) : null,
     rss_n_renders: rssLast?.renders ?? null,
     rss_growth_mb: r1(growth),
+    // What the main thread holds at each mark; the rest of the RSS is the workers and native libraries.
+    rss_marks: g.rss.map((x) => ({ renders: x.renders, rss_mb: r1(x.mb), main_heap_mb: r1(x.mainHeapMb), render_cache_mb: r1(x.cacheMb), external_mb: r1(x.externalMb), open_quizzes: x.openQuizzes })),
     render_cache: g.cache,
 
     baseline_ack_p50_ms: r3(base.ack.p50),
@@ -149,6 +151,7 @@ export function formatReport(r: Report): string {
     table(rows),
     '',
     `burst throughput, gradbot vs baseline: ${f(r.throughput_ratio_vs_baseline, 2)}x (distinct), ${f(r.identical_throughput_ratio_vs_baseline, 2)}x (identical)`,
+    `RSS marks: ${(r.rss_marks as { renders: number; rss_mb: number; main_heap_mb: number; render_cache_mb: number; open_quizzes: number }[]).map((m) => `after ${m.renders} renders ${f(m.rss_mb)} MB (main-thread heap ${f(m.main_heap_mb)} MB, render cache ${f(m.render_cache_mb)} MB, ${m.open_quizzes} quizzes open)`).join('; ')}`,
     cache ? `render cache: ${cache.misses} renders, ${cache.hits} hits (${cache.shared} joined a render in flight), ${cache.entries} entries, ${(cache.bytes / 2 ** 20).toFixed(1)} MB, ${cache.evictions} evictions` : 'render cache: off',
     '',
     table([['target', 'wanted', 'measured', ''], ...r.targets.map((t) => [t.key, t.target, String(t.value), t.met ? 'met' : `MISSED by ${t.missedBy ?? ''}`])]),

@@ -28,7 +28,8 @@ export interface SideResult {
   floor: Stat | null;
   burstDistinct: BurstResult;
   burstIdentical: BurstResult;
-  rss: { renders: number; mb: number }[];
+  /** RSS of the whole process (workers included), and what the main thread holds of it. */
+  rss: { renders: number; mb: number; mainHeapMb: number; externalMb: number; cacheMb: number; openQuizzes: number }[];
   cache: { hits: number; shared: number; misses: number; bytes: number; entries: number; evictions: number } | null;
   errors: number;
 }
@@ -81,7 +82,9 @@ try {
         say(`  ${done} renders, RSS ${rssMbQuick().toFixed(0)} MB`);
       }
     });
-    rss.push({ renders: b.renders(), mb: rssMb() });
+    const mb = rssMb();
+    const m = process.memoryUsage();
+    rss.push({ renders: b.renders(), mb, mainHeapMb: m.heapUsed / 2 ** 20, externalMb: m.external / 2 ** 20, cacheMb: (b.cache()?.bytes ?? 0) / 2 ** 20, openQuizzes: b.openQuizzes() });
     say(`  RSS after ${b.renders()} renders: ${rss[rss.length - 1]!.mb.toFixed(1)} MB`);
   }
 

@@ -75,7 +75,7 @@ export function texWidth(tex: string, size: number): number {
  * Bounded by the bitmaps' bytes, since the lines full of numbers rarely repeat.
  */
 const images = new Map<string, { img: TexImage; bytes: number }>();
-const IMAGES_MAX_BYTES = 8 * 1024 * 1024;
+const IMAGES_MAX_BYTES = 4 * 1024 * 1024;
 let imageBytes = 0;
 
 export function texImage(tex: string, size: number, colour: string): TexImage {
