@@ -36,6 +36,29 @@ export function exampleKey(ex: WorkedExample): string {
   return `factors=${ex.factors.join(',')} w=${ex.w} lr=${ex.lr} product=${ex.product} w_new=${ex.w_new}`;
 }
 
+/**
+ * Requests that joined a render in flight get its result one per turn of the
+ * event loop, not all in the same tick: each then builds its reply (quiz,
+ * store, text, under a millisecond), and 60 of them at once would hold the
+ * loop for tens of ms, heartbeats and acks waiting behind them.
+ */
+const releases: (() => void)[] = [];
+let releasing = false;
+
+function release(fn: () => void): void {
+  releases.push(fn);
+  if (!releasing) {
+    releasing = true;
+    setImmediate(drainOne);
+  }
+}
+
+function drainOne(): void {
+  releases.shift()?.();
+  if (releases.length > 0) setImmediate(drainOne);
+  else releasing = false;
+}
+
 // Callers get their own image objects (the PNG bytes are shared, never copied): one caller's edits stay its own.
 const copyImage = (img: ReplyImage): ReplyImage => ({ ...img });
 const copyExplode = (e: Explode): Explode => ({ breakdown: copyImage(e.breakdown), chart: copyImage(e.chart) });
@@ -85,7 +108,7 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
     if (running) {
       hits++;
       shared++;
-      return running as Promise<T>;
+      return (running as Promise<T>).then((v) => new Promise<T>((resolve) => release(() => resolve(v))));
     }
     misses++;
     let p: Promise<T>;

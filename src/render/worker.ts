@@ -26,12 +26,13 @@ export function runJob(job: RenderJob): RenderResult {
 /**
  * Every picture leaves native memory behind (formula bitmaps, librsvg
  * handles, Pango layouts) that is freed only when V8 collects the small JS
- * objects holding it, and V8, seeing little JS garbage, waits: left alone, a
- * worker's memory floated up by 40-80 MB over a few hundred renders. A full
- * collection between jobs, every COLLECT_EVERY of them, keeps it flat for
- * well under a millisecond a picture (npm run bench, docs/performance.md).
+ * objects holding it, and V8, seeing little JS garbage, waits: left alone,
+ * two workers' memory floated up by about 100 MB over 600 renders. A full
+ * collection between jobs keeps it flat; it is not cheap (a full heap with
+ * MathJax in it), so every 100 jobs: every 25 cost about 15% of the
+ * throughput, every 100 a few percent (npm run bench, docs/performance.md).
  */
-const COLLECT_EVERY = 25;
+const COLLECT_EVERY = 100;
 
 /** V8's gc(), which Node exposes only with --expose-gc; turned on for this thread's new contexts. */
 function collector(): (() => void) | null {

@@ -116,6 +116,23 @@ describe('the render cache', () => {
     expect(cache.stats()).toMatchObject({ hits: 60, shared: 59 });
   });
 
+  it('hands a shared render to the requests that joined it one per turn of the event loop', async () => {
+    const fake = fakeRenderer({ auto: false });
+    const cache = createRenderCache(fake.renderer, { maxBytes: 1024 * KB });
+    let done = 0;
+    const all = Array.from({ length: 10 }, () => cache.explode(lectureSpec({})).then(() => done++));
+    fake.calls[0]!.resolve();
+    let turns = 0;
+    while (done < 10) {
+      await new Promise((r) => setImmediate(r));
+      turns++;
+    }
+    await Promise.all(all);
+    // The first requester at once, then the nine that joined, each in a turn of its own.
+    expect(turns).toBeGreaterThanOrEqual(9);
+    expect(fake.calls).toHaveLength(1);
+  });
+
   it('evicts the least recently used pictures first, by total PNG bytes', async () => {
     // Each run's two PNGs weigh w KB together.
     const fake = fakeRenderer({ explodeBytes: (s) => s.w * KB });
