@@ -16,7 +16,7 @@ for (const w of warnings) log.warn(w);
 try {
   const app = await startApp(config, log);
   if (config.playground) {
-    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const host = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
     process.stdout.write(`\ngradbot playground: http://${host}:${app.port}/\n\n`);
   }
   const shutdown = (signal: string) => {
