@@ -65,8 +65,23 @@ export interface OpenRequest {
   reviewOf?: string | null;
 }
 
-/** 12 url-safe characters: button ids `quiz:<id>:<n>` stay far below Discord's 100. */
-export const newQuizId = (): string => randomBytes(9).toString('base64url');
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * 12 letters and digits (about 71 bits): button ids `quiz:<id>:<n>` stay far below
+ * Discord's 100, and no id starts with `-`, which the CSV export would have to
+ * guard as a spreadsheet formula and so print differently from the id TAs type.
+ */
+export function newQuizId(): string {
+  let id = '';
+  while (id.length < 12) {
+    for (const byte of randomBytes(16)) {
+      // 248 = 4 x 62: dropping the top 8 byte values keeps every character equally likely.
+      if (byte < 248 && id.length < 12) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+    }
+  }
+  return id;
+}
 
 /** setTimeout's longest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;

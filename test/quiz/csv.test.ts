@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answersCsv, csvCell } from '../../src/quiz/csv.ts';
+import { newQuizId } from '../../src/quiz/desk.ts';
+import { parseQuizButtonId, quizButtonId } from '../../src/reply.ts';
 
 /** A small RFC 4180 reader, to check the export round-trips. */
 function parseCsv(text: string): string[][] {
@@ -52,5 +54,18 @@ describe('CSV export', () => {
       ['q1', 'Doe, "JJ"\nJunior', 'C', 'true', '2026-01-05T09:30:15.250Z'],
       ['q1', "'=cmd|calc", 'A', 'false', '2026-01-05T09:30:16.250Z'],
     ]);
+  });
+
+  it('exports quiz ids exactly as TAs type them: no id needs the formula guard', () => {
+    // The old base64url ids started with "-" one time in 32 and came out as "'-..." in the export.
+    const ids = Array.from({ length: 4000 }, newQuizId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      expect(id).toMatch(/^[A-Za-z0-9]{12}$/);
+      expect(csvCell(id)).toBe(id);
+      expect(parseQuizButtonId(quizButtonId(id, 4))).toEqual({ quizId: id, choice: 4 });
+    }
+    // Every character of the alphabet turns up as a first character: the ids are not skewed.
+    expect(new Set(ids.map((id) => id[0])).size).toBe(62);
   });
 });
