@@ -2,7 +2,7 @@ import { LECTURE_EXAMPLE, workedExample } from '../src/engine/index.ts';
 import { fmt } from '../src/format/number.ts';
 import { exampleSchema } from '../src/params/index.ts';
 import { privateText } from '../src/reply.ts';
-import { RenderBusyError } from '../src/render/types.ts';
+import { canRender, RenderBusyError } from '../src/render/types.ts';
 import type { Command } from './types.ts';
 import { clipText, parseOptions } from './shared/reply-text.ts';
 
@@ -18,12 +18,12 @@ export const example: Command<typeof exampleSchema> = {
   prepare(input, { services }) {
     const parsed = parseOptions(exampleSchema, input);
     if (!parsed.ok) return parsed;
-    if (!services.renderer.accepting) return { ok: false, reply: privateText(new RenderBusyError().message) };
     const { factors, w, lr } = parsed.values;
+    const ex = workedExample(factors, w, lr);
+    if (!canRender(services.renderer, { kind: 'example', ex })) return { ok: false, reply: privateText(new RenderBusyError().message) };
     return {
       ok: true,
       async execute() {
-        const ex = workedExample(factors, w, lr);
         const image = await services.renderer.example(ex);
         const lecture =
           ex.w === LECTURE_EXAMPLE.w && ex.lr === LECTURE_EXAMPLE.lr && ex.factors.join() === LECTURE_EXAMPLE.factors.join();

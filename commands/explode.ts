@@ -7,7 +7,7 @@ import { makeQuestion } from '../src/quiz/generate.ts';
 import { hashSeed } from '../src/quiz/prng.ts';
 import { describeRun } from '../src/quiz/run-questions.ts';
 import { privateText, threadName } from '../src/reply.ts';
-import { RenderBusyError } from '../src/render/types.ts';
+import { canRender, RenderBusyError } from '../src/render/types.ts';
 import type { Command } from './types.ts';
 import { clipText, minutesText } from './shared/reply-text.ts';
 
@@ -40,8 +40,8 @@ export const explode: Command<typeof explodeSchema> = {
   prepare(input, { caller, services, quizzes }) {
     const parsed = parseExplode(input);
     if (!parsed.ok) return { ok: false, reply: privateText(parsed.message) };
-    if (!services.renderer.accepting) return { ok: false, reply: privateText(new RenderBusyError().message) };
     const { spec, notes } = parsed;
+    if (!canRender(services.renderer, { kind: 'explode', spec })) return { ok: false, reply: privateText(new RenderBusyError().message) };
     return {
       ok: true,
       async execute() {

@@ -1,7 +1,7 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import { specKey } from '../params/explode.ts';
 import type { ReplyImage } from '../reply.ts';
-import type { Renderer } from './types.ts';
+import { canRender, type Renderer, type RenderRequest } from './types.ts';
 
 export interface RenderCacheOptions {
   /** Total PNG bytes kept; the least recently used pictures go first past it. 0 keeps nothing (in-flight sharing still applies). */
@@ -22,7 +22,7 @@ export interface RenderCacheStats {
   evictions: number;
 }
 
-export type CachedRenderer = Renderer & { stats(): RenderCacheStats };
+export type CachedRenderer = Renderer & { stats(): RenderCacheStats; accepts(request: RenderRequest): boolean };
 
 type Explode = { breakdown: ReplyImage; chart: ReplyImage };
 
@@ -35,6 +35,9 @@ interface Entry {
 export function exampleKey(ex: WorkedExample): string {
   return `factors=${ex.factors.join(',')} w=${ex.w} lr=${ex.lr} product=${ex.product} w_new=${ex.w_new}`;
 }
+
+const explodeKey = (spec: RunSpec): string => `explode ${specKey(spec)}`;
+const exampleKeyed = (ex: WorkedExample): string => `example ${exampleKey(ex)}`;
 
 /**
  * Requests that joined a render in flight get its result one per turn of the
@@ -134,15 +137,21 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
 
   return {
     async explode(spec: RunSpec) {
-      const v = await through(`explode ${specKey(spec)}`, () => inner.explode(spec), (e) => e.breakdown.png.byteLength + e.chart.png.byteLength);
+      const v = await through(explodeKey(spec), () => inner.explode(spec), (e) => e.breakdown.png.byteLength + e.chart.png.byteLength);
       return copyExplode(v);
     },
     async example(ex: WorkedExample) {
-      const v = await through(`example ${exampleKey(ex)}`, () => inner.example(ex), (img) => img.png.byteLength);
+      const v = await through(exampleKeyed(ex), () => inner.example(ex), (img) => img.png.byteLength);
       return copyImage(v);
     },
     get accepting() {
       return !closed && inner.accepting;
+    },
+    accepts(request: RenderRequest) {
+      if (closed) return false;
+      const key = request.kind === 'explode' ? explodeKey(request.spec) : exampleKeyed(request.ex);
+      // A class typing the lecture's example while the pool is full still gets it, from memory.
+      return entries.has(key) || inFlight.has(key) || canRender(inner, request);
     },
     stats() {
       return { hits, shared, misses, bytes, entries: entries.size, evictions };

@@ -1,4 +1,4 @@
-export { RenderBusyError, type Renderer } from './types.ts';
+export { canRender, RenderBusyError, type Renderer, type RenderRequest } from './types.ts';
 export { createRenderPool, type RenderPoolOptions } from './pool.ts';
 export { createInProcessRenderer } from './inprocess.ts';
 export { explodeImages, exampleImage, pngSize } from './images.ts';

@@ -1,6 +1,14 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import type { ReplyImage } from '../reply.ts';
 
+/** One command's pictures, as a command asks whether it may have them. */
+export type RenderRequest = { kind: 'explode'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample };
+
+/** Whether a renderer would take this request now: its own answer, or its general one. */
+export function canRender(renderer: Renderer, request: RenderRequest): boolean {
+  return renderer.accepts ? renderer.accepts(request) : renderer.accepting;
+}
+
 /** What commands need from rendering. The implementation runs in a worker pool, off the main loop. */
 export interface Renderer {
   /** breakdown.png (the chain-rule card) and chart.png (weights over training) for one run. */
@@ -9,6 +17,12 @@ export interface Renderer {
   example(ex: WorkedExample): Promise<ReplyImage>;
   /** True while the pool can take work; false past its queue bound ("busy, try again"). */
   readonly accepting: boolean;
+  /**
+   * Whether this request would be taken now. A cache says yes to pictures it
+   * holds or is drawing even while the renderer behind it is busy; without
+   * this method, `accepting` answers for every request.
+   */
+  accepts?(request: RenderRequest): boolean;
   close(): Promise<void>;
 }
 

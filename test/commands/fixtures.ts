@@ -2,7 +2,7 @@ import { createCanvas } from 'canvas';
 import type { Caller } from '../../commands/types.ts';
 import { createGradbot, type GradbotCore, type GradbotOptions } from '../../src/gradbot.ts';
 import type { ReplyImage } from '../../src/reply.ts';
-import type { Renderer } from '../../src/render/types.ts';
+import type { Renderer, RenderRequest } from '../../src/render/types.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 
@@ -20,6 +20,8 @@ export class FakeRenderer implements Renderer {
   calls = 0;
   accepting = true;
   failWith: Error | null = null;
+  /** When set, the per-request answer a render cache gives; otherwise `accepting` answers for all. */
+  accepts?: (request: RenderRequest) => boolean;
 
   async explode() {
     this.calls++;

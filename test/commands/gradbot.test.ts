@@ -6,7 +6,7 @@ import type { QuizClosedEvent } from '../../src/bot.ts';
 import { lectureSpec, simulate } from '../../src/engine/index.ts';
 import { fmt } from '../../src/format/number.ts';
 import { parseQuizButtonId, quizButtonId, type Reply } from '../../src/reply.ts';
-import { RenderBusyError } from '../../src/render/types.ts';
+import { RenderBusyError, type RenderRequest } from '../../src/render/types.ts';
 import { caller, Clock, rig, run, ta, type Rig } from './fixtures.ts';
 
 const ada = caller({ userId: 'ada', userName: 'Ada' });
@@ -363,6 +363,25 @@ describe('/explode', () => {
     expect(reply).toEqual({ text: 'The picture renderer is busy; try again in a moment.', visibility: 'private' });
     expect(r.store.quizCount(ada.classId)).toBe(0);
     expect(r.errors).toEqual([]);
+  });
+
+  it('asks the renderer about the very pictures wanted: ones it holds are served while it is full', async () => {
+    r.renderer.accepting = false;
+    const asked: RenderRequest[] = [];
+    r.renderer.accepts = (req) => {
+      asked.push(req);
+      return req.kind === 'explode' ? req.spec.w === 500 : req.ex.product === 93_750_000;
+    };
+    expect(r.bot.prepare('explode', { text: 'w=500 lr=0.01' }, ada).ok).toBe(true);
+    expect(r.bot.prepare('explode', { text: 'w=400 lr=0.01' }, ada)).toMatchObject({ ok: false, reply: { text: new RenderBusyError().message } });
+    expect(r.bot.prepare('example', {}, ta()).ok).toBe(true);
+    expect(r.bot.prepare('example', { text: 'factors=1,2' }, ta())).toMatchObject({ ok: false, reply: { text: new RenderBusyError().message } });
+    expect(asked.map((q) => (q.kind === 'explode' ? `explode w=${q.spec.w} lr=${q.spec.lr}` : `example ${q.ex.factors.join(',')}`))).toEqual([
+      'explode w=500 lr=0.01',
+      'explode w=400 lr=0.01',
+      'example 150,100,125,50',
+      'example 1,2',
+    ]);
   });
 
   it('turns a failure into a friendly private reply, logged, with no stack trace in chat', async () => {

@@ -251,6 +251,32 @@ describe('the render cache', () => {
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
   });
 
+  it('takes requests it can answer from memory while the renderer behind it is busy', async () => {
+    const fake = fakeRenderer({ auto: false });
+    const cache = createRenderCache(fake.renderer, { maxBytes: 1024 * KB });
+    const lecture = lectureSpec({});
+    const ex = workedExample([150, 100, 125, 50], 500, 0.01);
+    const drawing = cache.explode(typed('w=300 lr=0.01'));
+    const first = [cache.explode(lecture), cache.example(ex)];
+    fake.calls.forEach((c) => c.resolve());
+    await Promise.all([drawing, ...first]);
+    const pending = cache.explode(typed('w=400 lr=0.01'));
+    fake.setAccepting(false);
+    expect(cache.accepting).toBe(false);
+    // Held: the lecture's run typed another way, and the same example.
+    expect(cache.accepts({ kind: 'explode', spec: typed('lr=1e-2 w=500') })).toBe(true);
+    expect(cache.accepts({ kind: 'example', ex: workedExample([150, 100, 125, 50], 500, 0.01) })).toBe(true);
+    // Being drawn: joining it costs the renderer nothing.
+    expect(cache.accepts({ kind: 'explode', spec: typed('w=400 lr=0.01') })).toBe(true);
+    // New pictures wait for the renderer.
+    expect(cache.accepts({ kind: 'explode', spec: typed('w=501 lr=0.01') })).toBe(false);
+    expect(cache.accepts({ kind: 'example', ex: workedExample([1, 2], 3, 0.1) })).toBe(false);
+    fake.calls.at(-1)!.resolve();
+    await pending;
+    await cache.close();
+    expect(cache.accepts({ kind: 'explode', spec: lecture })).toBe(false);
+  });
+
   it('is wired from GRADBOT_RENDER_CACHE_MB: 0 leaves the renderer as it is', async () => {
     const fake = fakeRenderer();
     expect(withRenderCache(fake.renderer, 0)).toBe(fake.renderer);
