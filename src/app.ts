@@ -7,8 +7,7 @@ import { startSlack } from './platforms/slack/index.ts';
 import { timeLeft, within } from './ops/deadline.ts';
 import type { PlatformHandle } from './platforms/types.ts';
 import { startPlayground } from './platforms/web/index.ts';
-import { createRenderPool } from './render/index.ts';
-import { withRenderCache } from './render/cache.ts';
+import { configuredRenderer } from './render/configured.ts';
 import type { Renderer } from './render/types.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -35,7 +34,8 @@ export interface AppOverrides {
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
   const store = overrides.store ?? openStore(config.databaseUrl);
   const renderer =
-    overrides.renderer ?? withRenderCache(createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue }), config.render.cacheMb);
+    // Warmed at once: a class's first burst after a restart would otherwise wait about a second more.
+    overrides.renderer ?? configuredRenderer(config.render, { prewarm: true });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, cooldownSeconds: config.cooldownSeconds, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];

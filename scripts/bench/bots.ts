@@ -4,8 +4,9 @@ import { loadConfig } from '../../src/config.ts';
 import { healthyBaseline, simulate } from '../../src/engine/index.ts';
 import { createGradbot, type GradbotCore, type GradbotLog } from '../../src/gradbot.ts';
 import type { ReplyImage } from '../../src/reply.ts';
-import { withRenderCache, type CachedRenderer, type RenderCacheStats } from '../../src/render/cache.ts';
-import { breakdownAlt, chartAlt, createChartCanvas, createRenderPool, exampleAlt, pngSize, renderBreakdownPng, renderChartPng, renderExamplePng } from '../../src/render/index.ts';
+import type { CachedRenderer, RenderCacheStats } from '../../src/render/cache.ts';
+import { configuredRenderer } from '../../src/render/configured.ts';
+import { breakdownAlt, chartAlt, createChartCanvas, exampleAlt, pngSize, renderBreakdownPng, renderChartPng, renderExamplePng } from '../../src/render/index.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { openStore } from '../../src/store/index.ts';
 
@@ -52,8 +53,7 @@ export function productionBot(dbPath: string): BenchBot {
   const loaded = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${dbPath}` });
   if (!loaded.ok) throw new Error(`bench: the environment is not a valid gradbot configuration: ${loaded.problems.join('; ')}`);
   const { config } = loaded;
-  const pool = createRenderPool({ ...(config.render.workers > 0 ? { size: config.render.workers } : {}), maxQueue: config.render.queue });
-  const renderer = withRenderCache(pool, config.render.cacheMb);
+  const renderer = configuredRenderer(config.render, { prewarm: true });
   const cached = 'stats' in renderer ? (renderer as CachedRenderer) : null;
   let uncachedRenders = 0;
   const counted: Renderer = cached ?? {

@@ -50,7 +50,7 @@ const b: BenchBot = side === 'gradbot' ? productionBot(join(dir, 'bench.db')) : 
 const texts = new Texts();
 
 try {
-  // A bot that has been up a while: every worker started (the pool starts them as work arrives), code warm.
+  // A bot that has been up a while: every worker started and warm (startApp prewarms them; this makes sure).
   const warmup = Math.max(sizes.warmup, 2 * b.workers);
   say(`warming up (${warmup} renders at once${b.workers > 0 ? `, ${b.workers} render worker${b.workers > 1 ? 's' : ''}` : ', on the main thread'})`);
   await burst(b, texts.fresh(warmup));

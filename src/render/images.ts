@@ -14,14 +14,22 @@ function image(name: string, png: Buffer, alt: string): ReplyImage {
   return { name, png, alt, ...pngSize(png) };
 }
 
-/** Both pictures for a run, simulated here from the spec (cheaper than shipping its arrays between threads). */
-export function explodeImages(spec: RunSpec): { breakdown: ReplyImage; chart: ReplyImage } {
+/** The chain-rule card for a run, simulated here from the spec (cheaper than shipping its arrays between threads). */
+export function breakdownImage(spec: RunSpec): ReplyImage {
+  const run = simulate(spec);
+  return image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run));
+}
+
+/** The weights over training for a run, next to the same run from a healthy start. */
+export function chartImage(spec: RunSpec): ReplyImage {
   const run = simulate(spec);
   const baseline = simulate(healthyBaseline(spec));
-  return {
-    breakdown: image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run)),
-    chart: image('chart.png', renderChartPng(run, baseline), chartAlt(run, baseline)),
-  };
+  return image('chart.png', renderChartPng(run, baseline), chartAlt(run, baseline));
+}
+
+/** Both pictures for a run, one after the other on this thread. */
+export function explodeImages(spec: RunSpec): { breakdown: ReplyImage; chart: ReplyImage } {
+  return { breakdown: breakdownImage(spec), chart: chartImage(spec) };
 }
 
 export function exampleImage(ex: WorkedExample): ReplyImage {

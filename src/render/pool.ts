@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import type { ReplyImage } from '../reply.ts';
-import type { RenderJob, RenderResult, WireImage } from './protocol.ts';
+import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
 import { RenderBusyError, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
@@ -17,21 +17,35 @@ export interface RenderPoolOptions {
    * (npm run bench, docs/performance.md).
    */
   size?: number;
-  /** Jobs that may wait for a free worker; past this the pool refuses with RenderBusyError. Default 4 per worker. */
+  /**
+   * Requests (one /explode or /example each) that may wait for a free worker;
+   * past this the pool refuses with RenderBusyError. Default 4 per worker.
+   */
   maxQueue?: number;
   /** A job running longer than this fails and its worker is replaced. Default 60 s. */
   jobTimeoutMs?: number;
-  /** Start every worker now instead of on the first jobs (each takes about a second to load). */
+  /**
+   * Start every worker now and have it draw a throwaway picture of each kind,
+   * instead of on the first jobs: loading and the first pictures take a worker
+   * about a second, which a class's first burst after a restart would wait for.
+   */
   prewarm?: boolean;
   /** The worker's entry module (JavaScript that loads its own TypeScript, see worker-entry.mjs); tests substitute their own. */
   workerUrl?: URL;
 }
 
-type JobBody = { kind: 'explode'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample };
+type JobBody = { kind: 'breakdown'; spec: RunSpec } | { kind: 'chart'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample };
+
+/** The pictures of one command. The queue bound counts these, so an /explode (two pictures) and an /example weigh the same. */
+interface Request {
+  /** Its pictures not yet given to a worker. */
+  waiting: number;
+}
 
 interface Pending {
   job: RenderJob;
-  resolve(images: ReplyImage[]): void;
+  request: Request;
+  resolve(image: ReplyImage): void;
   reject(e: Error): void;
 }
 
@@ -61,6 +75,8 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   const queue: Pending[] = [];
   let nextId = 1;
   let closed = false;
+  /** Requests with a picture still in the queue. */
+  let waitingRequests = 0;
 
   function settle(slot: Slot): Pending | null {
     const p = slot.current;
@@ -78,7 +94,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     worker.on('message', (r: RenderResult) => {
       const p = settle(slot);
       if (p) {
-        if (r.ok) p.resolve(r.images.map(fromWire));
+        if (r.ok) p.resolve(fromWire(r.image));
         else p.reject(new Error(`rendering failed: ${r.message}`));
       }
       pump();
@@ -100,6 +116,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   }
 
   function assign(slot: Slot, p: Pending): void {
+    if (--p.request.waiting === 0) waitingRequests--;
     slot.current = p;
     slot.worker.ref();
     slot.timer = setTimeout(() => {
@@ -122,38 +139,53 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     }
   }
 
-  function submit(body: JobBody): Promise<ReplyImage[]> {
-    if (closed) return Promise.reject(new Error('the renderer is closed'));
-    const free = slots.some((s) => s.current === null) || slots.length < size;
-    if (!free && queue.length >= maxQueue) return Promise.reject(new RenderBusyError());
-    return new Promise((resolve, reject) => {
-      queue.push({ job: { ...body, id: nextId++ } as RenderJob, resolve, reject });
-      pump();
-    });
+  function hasRoom(): boolean {
+    return slots.some((s) => s.current === null) || slots.length < size || waitingRequests < maxQueue;
   }
 
-  function pick(images: ReplyImage[], name: string): ReplyImage {
-    const img = images.find((i) => i.name === name);
-    if (!img) throw new Error(`the render worker returned no ${name}`);
-    return img;
+  /** Queues the pictures of one request together: all of them are taken, or none. */
+  function submit(bodies: readonly JobBody[]): Promise<ReplyImage>[] {
+    if (closed) return bodies.map(() => Promise.reject(new Error('the renderer is closed')));
+    if (!hasRoom()) return bodies.map(() => Promise.reject(new RenderBusyError()));
+    const request: Request = { waiting: bodies.length };
+    waitingRequests++;
+    const images = bodies.map(
+      (body) =>
+        new Promise<ReplyImage>((resolve, reject) => {
+          queue.push({ job: { ...body, id: nextId++ }, request, resolve, reject });
+        }),
+    );
+    pump();
+    return images;
   }
 
-  if (opts.prewarm) for (let i = 0; i < size; i++) spawn();
+  function named(image: ReplyImage, name: string): ReplyImage {
+    if (image.name !== name) throw new Error(`the render worker returned ${image.name}, not ${name}`);
+    return image;
+  }
+
+  if (opts.prewarm) {
+    const warmUp: WarmUp = { kind: 'warm-up' };
+    // A job given to a worker still warming up waits in its port for the few hundred ms left.
+    for (let i = 0; i < size; i++) spawn().worker.postMessage(warmUp);
+  }
 
   return {
     async explode(spec) {
-      const images = await submit({ kind: 'explode', spec });
-      return { breakdown: pick(images, 'breakdown.png'), chart: pick(images, 'chart.png') };
+      // Two jobs, so that with two free workers a lone student's pictures are drawn side by side.
+      const [breakdown, chart] = await Promise.all(submit([{ kind: 'breakdown', spec }, { kind: 'chart', spec }]));
+      return { breakdown: named(breakdown!, 'breakdown.png'), chart: named(chart!, 'chart.png') };
     },
     async example(ex) {
-      return pick(await submit({ kind: 'example', ex }), 'example.png');
+      const [image] = await Promise.all(submit([{ kind: 'example', ex }]));
+      return named(image!, 'example.png');
     },
     get accepting() {
-      if (closed) return false;
-      return slots.some((s) => s.current === null) || slots.length < size || queue.length < maxQueue;
+      return !closed && hasRoom();
     },
     async close() {
       closed = true;
+      waitingRequests = 0;
       for (const p of queue.splice(0)) p.reject(new Error('the renderer is closed'));
       await Promise.all(
         slots.slice().map((s) => {

@@ -1,7 +1,16 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 
 /** Messages between the pool and its workers. PNG bytes travel as transferred ArrayBuffers. */
-export type RenderJob = { id: number; kind: 'explode'; spec: RunSpec } | { id: number; kind: 'example'; ex: WorkedExample };
+/** One picture per job: the two of an /explode go to two workers at once when both are free. */
+export type RenderJob =
+  | { id: number; kind: 'breakdown'; spec: RunSpec }
+  | { id: number; kind: 'chart'; spec: RunSpec }
+  | { id: number; kind: 'example'; ex: WorkedExample };
+
+/** Draw a throwaway picture of each kind so the first student's is not the one that pays for loading and compiling. No answer. */
+export interface WarmUp {
+  kind: 'warm-up';
+}
 
 export interface WireImage {
   name: string;
@@ -11,4 +20,4 @@ export interface WireImage {
   height: number;
 }
 
-export type RenderResult = { id: number; ok: true; images: WireImage[] } | { id: number; ok: false; message: string };
+export type RenderResult = { id: number; ok: true; image: WireImage } | { id: number; ok: false; message: string };

@@ -2,8 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { ReplyImage } from '../reply.ts';
-import { explodeImages, exampleImage } from './images.ts';
-import type { RenderJob, RenderResult, WireImage } from './protocol.ts';
+import { breakdownImage, chartImage, exampleImage } from './images.ts';
+import { LECTURE_EXAMPLE, lectureSpec, workedExample } from '../engine/index.ts';
+import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
 
 /** A render worker: one job at a time; fonts, MathJax and Chart.js load once per thread. */
 
@@ -16,10 +17,26 @@ function toWire(img: ReplyImage): WireImage {
 
 export function runJob(job: RenderJob): RenderResult {
   try {
-    const images = job.kind === 'explode' ? Object.values(explodeImages(job.spec)) : [exampleImage(job.ex)];
-    return { id: job.id, ok: true, images: images.map(toWire) };
+    const image = job.kind === 'breakdown' ? breakdownImage(job.spec) : job.kind === 'chart' ? chartImage(job.spec) : exampleImage(job.ex);
+    return { id: job.id, ok: true, image: toWire(image) };
   } catch (e) {
     return { id: job.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/**
+ * The first picture of a thread costs several times a later one (MathJax's
+ * first typesetting, Chart.js's first layout, V8 compiling the drawing code).
+ * Failures here are not reported: the first real job will meet them and say so.
+ */
+function warmUp(): void {
+  try {
+    const spec = lectureSpec();
+    breakdownImage(spec);
+    chartImage(spec);
+    exampleImage(workedExample(LECTURE_EXAMPLE.factors, LECTURE_EXAMPLE.w, LECTURE_EXAMPLE.lr));
+  } catch {
+    // See above.
   }
 }
 
@@ -53,9 +70,10 @@ export function serve(): void {
   if (!port) throw new Error('the render worker must run in a worker thread');
   const gc = collector();
   let jobs = 0;
-  port.on('message', (job: RenderJob) => {
+  port.on('message', (job: RenderJob | WarmUp) => {
+    if (job.kind === 'warm-up') return warmUp();
     const result = runJob(job);
-    port.postMessage(result, result.ok ? result.images.map((i) => i.png) : []);
+    port.postMessage(result, result.ok ? [result.image.png] : []);
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
     if (gc && ++jobs % COLLECT_EVERY === 0) setImmediate(gc);
   });

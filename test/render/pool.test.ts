@@ -71,6 +71,35 @@ describe('the render pool, with a stand-in worker', () => {
     await expect(renderer.example(exampleWith(4))).resolves.toMatchObject({ name: 'example.png' });
   });
 
+  it("draws an /explode's two pictures on two free workers at once", async () => {
+    const renderer = pool({ size: 2, workerUrl: FAKE });
+    const { breakdown, chart } = await renderer.explode(lectureSpec({ w: 999 }));
+    expect(breakdown.alt).toMatch(/^fake breakdown\.png on thread \d+$/); // no warm-up asked for
+    expect(chart.alt).toMatch(/^fake chart\.png on thread \d+$/);
+    const thread = (alt: string) => alt.split(' ').at(-1);
+    // Each picture took 300 ms; on one worker the second would have waited for the first.
+    expect(thread(breakdown.alt)).not.toBe(thread(chart.alt));
+  });
+
+  it('with prewarm, starts every worker at once and has each warm up before its first job', async () => {
+    const renderer = pool({ size: 2, prewarm: true, workerUrl: FAKE });
+    const { breakdown, chart } = await renderer.explode(lectureSpec({ w: 999 }));
+    expect(breakdown.alt).toMatch(/^fake breakdown\.png on thread \d+, warmed up$/);
+    expect(chart.alt).toMatch(/^fake chart\.png on thread \d+, warmed up$/);
+  });
+
+  it('counts an /explode as one request against the queue bound, and refuses a request whole', async () => {
+    const renderer = pool({ size: 1, maxQueue: 1, workerUrl: FAKE });
+    // One picture drawing, the other waiting: one request in the queue, which is its bound.
+    const first = renderer.explode(lectureSpec({ w: 999 }));
+    expect(renderer.accepting).toBe(false);
+    await expect(renderer.explode(lectureSpec({ w: 1 }))).rejects.toBeInstanceOf(RenderBusyError);
+    await expect(first).resolves.toMatchObject({ breakdown: { name: 'breakdown.png' }, chart: { name: 'chart.png' } });
+    expect(renderer.accepting).toBe(true);
+    // Nothing of the refused request was left behind in the queue: the next one is drawn at once.
+    await expect(renderer.explode(lectureSpec({ w: 2 }))).resolves.toMatchObject({ chart: { name: 'chart.png' } });
+  });
+
   it('fails the job of a worker that exits, and replaces the worker', async () => {
     const renderer = pool({ size: 1, workerUrl: FAKE });
     const crashed = renderer.example(exampleWith(666));
