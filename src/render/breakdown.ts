@@ -6,7 +6,7 @@ import { calloutsOf, type CalloutKind } from './callouts.ts';
 import { cardPng, composeCard, headerBlock, measureCtx, noteBlock, roundRect, sectionBlock, type Block } from './card.ts';
 import { altNum, compactNum, paramsLine, primeSymbol, prettyLabel, sub } from './labels.ts';
 import { texBlock, type TexLine } from './tex-blocks.ts';
-import { texFactor, texImage, texNum, texNumP } from './tex.ts';
+import { drawTex, texFactor, texImage, texNum, texNumP } from './tex.ts';
 import { drawText, ellipsize, type TextStyle } from './text.ts';
 import { CARD, CONTENT_WIDTH, THEME, VERDICT_COLOUR } from './theme.ts';
 
@@ -111,8 +111,7 @@ function chainBlock(run: RunResult): Block {
           ctx.lineWidth = it.colour ? 4 : 2;
           ctx.stroke();
           const lw = Math.min(label.width, w - 16);
-          const lh = (label.height * lw) / label.width;
-          ctx.drawImage(label.image, x + (w - lw) / 2, cy - lh / 2, lw, lh);
+          drawTex(ctx, label, x + (w - lw) / 2, cy - label.height / 2, w - 16);
           if (showValues && it.value !== undefined) {
             const text = ellipsize(m, it.value, w + gap - 10, valueStyle);
             drawText(ctx, text, x + w / 2, top + boxH + 34, { ...valueStyle, colour: it.valueColour ?? THEME.muted }, 'center');
@@ -204,7 +203,7 @@ function tableBlock(run: RunResult): Block {
         if (r.factor) {
           const t = rowText(run, r.factor);
           const frac = texImage(texFactor(r.factor.label), 36, THEME.text);
-          ctx.drawImage(frac.image, x0 + 8, y + (h - frac.height) / 2, frac.width, frac.height);
+          drawTex(ctx, frac, x0 + 8, y + (h - frac.height) / 2);
           const boundStyle = r.factor.bound === null ? { ...main, colour: THEME.faint } : main;
           drawText(ctx, ellipsize(m, t.bound, COL_REAL - COL_BOUND - 20, boundStyle), x0 + COL_BOUND, y + 46, boundStyle);
           drawText(ctx, ellipsize(m, t.boundNote, COL_REAL - COL_BOUND - 20, note), x0 + COL_BOUND, y + 90, note);

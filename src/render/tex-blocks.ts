@@ -1,7 +1,7 @@
 import type { CanvasRenderingContext2D } from 'canvas';
 import { roundRect, type Block } from './card.ts';
 import { drawText, type TextStyle } from './text.ts';
-import { fitTex, texImage } from './tex.ts';
+import { drawTex, fitTex, texImage } from './tex.ts';
 import { CARD, CONTENT_WIDTH, THEME } from './theme.ts';
 
 /** One typeset line: the longest variant that fits, else the last one shrunk (never below minSize). */
@@ -27,7 +27,7 @@ function place(line: TexLine, maxWidth: number): Placed {
   return {
     height: img.height,
     draw(ctx, x, top) {
-      ctx.drawImage(img.image, x, top, img.width, img.height);
+      drawTex(ctx, img, x, top);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Image } from 'canvas';
+import { Image, type CanvasRenderingContext2D } from 'canvas';
 import { mathjax } from 'mathjax-full/js/mathjax.js';
 import { TeX } from 'mathjax-full/js/input/tex.js';
 import { SVG } from 'mathjax-full/js/output/svg.js';
@@ -106,6 +106,22 @@ export function texImage(tex: string, size: number, colour: string): TexImage {
     }
   }
   return img;
+}
+
+/**
+ * Draws a formula with its top-left corner near (x, y). At its own size it is
+ * copied pixel for pixel to the nearest whole pixel: the bitmap librsvg drew
+ * is whole pixels wide, and stretching it by a fraction of a pixel to the
+ * exact typeset width blurred it and cost a resampling pass per formula.
+ * Shrunk to fit (maxWidth), it is scaled.
+ */
+export function drawTex(ctx: CanvasRenderingContext2D, img: TexImage, x: number, y: number, maxWidth = Infinity): void {
+  if (img.width <= maxWidth) {
+    ctx.drawImage(img.image, Math.round(x + (img.width - img.image.width) / 2), Math.round(y + (img.height - img.image.height) / 2));
+    return;
+  }
+  const h = (img.height * maxWidth) / img.width;
+  ctx.drawImage(img.image, x, y + (img.height - h) / 2, maxWidth, h);
 }
 
 /**
