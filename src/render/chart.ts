@@ -239,7 +239,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
         },
         loss: scaleOptions(ls, 'loss', 1.2),
         // An empty scale in the stack: the gap between the two panels.
-        gap: { type: 'linear', position: 'left', stack: 'panels', stackWeight: 0.22, display: true, ticks: { display: false }, grid: { display: false, drawTicks: false }, border: { display: false }, title: { display: false } },
+        gap: { type: 'linear', position: 'left', stack: 'panels', stackWeight: 0.42, display: true, ticks: { display: false }, grid: { display: false, drawTicks: false }, border: { display: false }, title: { display: false } },
         w: scaleOptions(ws, 'weight', 2.6),
       },
     },
