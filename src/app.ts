@@ -46,7 +46,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     const deadline = Date.now() + Math.max(1000, config.shutdownSeconds * 1000 - 1000);
     // Platforms refuse new commands at once and drain their own work; requests already
     // inside the HTTP server (playground commands, Slack events) are answered in full.
-    const [, drained] = await Promise.all([Promise.allSettled(platforms.map((p) => p.stop())), http.drain(timeLeft(deadline))]);
+    const [, drained] = await Promise.all([Promise.allSettled(platforms.map((p) => p.stop(timeLeft(deadline)))), http.drain(timeLeft(deadline))]);
     if (!drained) log.warn({ requests: http.inFlight }, 'shutdown: requests still running at the bound; closing them');
     // The core waits for commands and quiz-closed posts in flight; its quiz timers stop here.
     if (!(await within(bot.close(), timeLeft(deadline)))) log.warn('shutdown: commands still running at the bound');

@@ -14,6 +14,10 @@ export interface PlatformHandle {
   name: 'discord' | 'slack' | 'web';
   /** Connected and able to answer (for /readyz). */
   ready(): boolean;
-  /** Stop taking new commands; resolves when the connection is closed. */
-  stop(): Promise<void>;
+  /**
+   * Stop taking new commands, give the ones already running up to drainMs
+   * (the shutdown's time left; a default of 10 s otherwise) to post their
+   * replies, then close the connection.
+   */
+  stop(drainMs?: number): Promise<void>;
 }

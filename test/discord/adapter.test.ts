@@ -248,10 +248,20 @@ describe('refusals and failures', () => {
     }
   });
 
-  it('reports ready until stopped, then answers no more', async () => {
+  it('reports ready until stopped; a reply still running past the shutdown bound does not hold the hang-up', async () => {
     expect(h.handle.ready()).toBe(true);
-    await h.handle.stop();
+    let finish: (r: Reply) => void = () => {};
+    bot.on('explode', () => ({ ok: true, visibility: 'public', execute: () => new Promise<Reply>((resolve) => (finish = resolve)) }));
+    const from = h.send(slashCommand(h.standin, 'explode', {}, newStudent()));
+    await h.after(from, isCallback);
+    const started = performance.now();
+    await h.handle.stop(300);
+    const waited = performance.now() - started;
+    // The bound, not the 10 s default: stop() waited for the reply, then gave up on it.
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(5000);
     expect(h.handle.ready()).toBe(false);
     expect(h.standin.connected).toBe(0);
+    finish(quizReply({ quiz: undefined, thread: undefined }));
   });
 });

@@ -7,6 +7,7 @@ import { describeError } from './errors.ts';
 import { registerCommands, registerQuizButtons } from './handlers.ts';
 import { decodeLocation } from './location.ts';
 import { slackLogger } from './logger.ts';
+import { within } from '../../ops/deadline.ts';
 
 export { quizBlocks, textBlocks } from './blocks.ts';
 export { toMrkdwn, escapeSlack } from './mrkdwn.ts';
@@ -22,7 +23,7 @@ export interface SlackOptions {
    * pass { retries: 0 } so a mistake fails at once.
    */
   retryConfig?: webApi.RetryOptions;
-  /** How long stop() waits for replies still being posted. Default 10 s. */
+  /** How long stop() waits for replies still being posted when not told (stop(drainMs)). Default 10 s. */
   drainMs?: number;
 }
 
@@ -116,18 +117,13 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   return {
     name: 'slack',
     ready: () => connected && !stopped,
-    stop: () => {
+    stop: (drainMs = options.drainMs ?? 10_000) => {
       stopping ??= (async () => {
         stopped = true;
         // The client's own disconnect resolves once the close handshake is done; receiver.stop() does not wait for it.
         if (socket) await socket.client.disconnect().catch((err: unknown) => log.warn(describeError(err), 'slack: disconnect failed'));
         connected = false;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, options.drainMs ?? 10_000);
-        });
-        await Promise.race([Promise.allSettled([...inFlight]), timeout]);
-        clearTimeout(timer);
+        if (!(await within(Promise.allSettled([...inFlight]), drainMs))) log.warn({ replies: inFlight.size }, 'slack: replies still running at the shutdown bound');
       })();
       return stopping;
     },
