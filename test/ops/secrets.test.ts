@@ -164,6 +164,9 @@ describe('no secrets in the logs of a full run', () => {
     for (const [name, secret] of Object.entries(SECRETS)) expect(text.includes(secret), `${name} appears in the logs`).toBe(false);
     expect(interactionTokens.length).toBeGreaterThan(4);
     for (const t of interactionTokens) expect(text.includes(t), 'a Discord interaction token appears in the logs').toBe(false);
+    // Slack's response_url lets whoever holds it post to the channel: a secret too. So is what students typed.
+    for (const id of ['h1', 'h2', 'h3', 's1', 's2']) expect(text.includes(slack.responseUrl(id)), `response_url ${id} appears in the logs`).toBe(false);
+    expect(text.includes('act=tanh'), 'a student\'s command text appears in the logs').toBe(false);
 
     const commands = records().filter((r) => r.msg === 'command');
     for (const platform of ['discord', 'slack', 'web']) {
