@@ -61,10 +61,11 @@ function fromWire(w: WireImage): ReplyImage {
 }
 
 /**
- * The Renderer as a pool of worker threads: rendering (a few hundred ms of
- * synchronous canvas work per picture) never blocks the event loop that
- * keeps the chat connections' heartbeats. Jobs beyond the workers wait in a
- * bounded queue; a crashed or stuck worker fails its job and is replaced.
+ * The Renderer as a pool of worker threads: rendering (tens of ms of
+ * synchronous canvas work per picture, a class's worth at once) never
+ * blocks the event loop that keeps the chat connections' heartbeats. Jobs
+ * beyond the workers wait in a bounded queue; a crashed or stuck worker
+ * fails its job and is replaced.
  */
 export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   const size = Math.max(1, opts.size ?? availableParallelism());
