@@ -165,7 +165,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
     .join('  ·  ');
   const header = headerBlock('Weights during training', subtitle, { text: v.kind.toUpperCase(), colour });
   const marker = divergenceText(run);
-  const footer = footerLines(healthyW);
+  const footer = footerLines(healthyW, frozenFrom(run));
   const headerH = CARD.pad + 4 + header.height + 22;
   const footerH = CARD.pad + footer.length * FOOTER_STYLE.size * LINE + 14;
 
@@ -274,8 +274,26 @@ function drawMarker(chart: Chart<'line'>, t: number, text: string): void {
   ctx.restore();
 }
 
-function footerLines(healthyW: string): Run[][] {
-  const text = `Both axes are symmetric-log: ×10 per decade, with 0 kept apart at the bottom or middle. Dashed: the same run from a healthy start, every w = ${healthyW}.`;
+/**
+ * The step from which the loss is exactly 0 and no weight moves again, if
+ * that happens after step 0. A saturated sigmoid run reaches it (ŷ rounds to
+ * y = 1), and a student reading "exploding" above a loss that drops to 0
+ * deserves to be told why.
+ */
+export function frozenFrom(run: RunResult): number | null {
+  const { loss, w } = run.trajectory;
+  const t = loss.findIndex((l, i) => l === 0 && loss.slice(i).every((x) => x === 0));
+  if (t < 1) return null;
+  const at = w[t]!;
+  return w.slice(t).every((row) => row.every((v, k) => v === at[k])) ? t : null;
+}
+
+function footerLines(healthyW: string, frozen: number | null): Run[][] {
+  const still =
+    frozen === null
+      ? ''
+      : ` From step ${frozen} the loss is exactly 0: ŷ equals y to the last bit of a double, so every gradient is 0 and the weights stop moving.`;
+  const text = `Both axes are symmetric-log: ×10 per decade, with 0 kept apart at the bottom or middle. Dashed: the same run from a healthy start, every w = ${healthyW}.${still}`;
   return wrapText(measureCtx(), text, CONTENT_WIDTH, FOOTER_STYLE);
 }
 
@@ -369,6 +387,8 @@ export function chartAlt(run: RunResult, baseline: RunResult): string {
     story = last === undefined ? what : d.step === 0 ? `${what}, from w1 = ${altNum(last)}` : `${what} after w1 reached ${altNum(last)}`;
   } else {
     story = `w1 goes from ${altNum(w1[0]!)} to ${altNum(w1[w1.length - 1]!)} and the loss from ${altNum(loss[0]!)} to ${altNum(loss[loss.length - 1]!)}`;
+    const frozen = frozenFrom(run);
+    if (frozen !== null) story += `, exactly 0 from step ${frozen} on, where every gradient is 0 and the weights stop moving`;
   }
   const healthy = hw1 !== undefined && hl !== undefined ? `; dashed, the same run from a healthy start (w=${altNum(baseline.params.w[0]!)}) ends with w1 = ${altNum(hw1)} and loss ${altNum(hl)}` : '';
   return `Chart of the weights over ${p.steps} training steps for w=${altNum(p.w[0]!)}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}, on a symmetric log scale: ${story}${healthy}.`;
