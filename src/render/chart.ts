@@ -282,8 +282,9 @@ function drawMarker(chart: Chart<'line'>, t: number, text: string): void {
  */
 export function frozenFrom(run: RunResult): number | null {
   const { loss, w } = run.trajectory;
-  const t = loss.findIndex((l, i) => l === 0 && loss.slice(i).every((x) => x === 0));
-  if (t < 1) return null;
+  let t = loss.length;
+  while (t > 0 && loss[t - 1] === 0) t--;
+  if (t < 1 || t >= loss.length) return null;
   const at = w[t]!;
   return w.slice(t).every((row) => row.every((v, k) => v === at[k])) ? t : null;
 }
