@@ -25,7 +25,14 @@ export function runToJson(run: RunResult) {
       grad_w1: jsonNumber(s.grad_w1),
       grads: { w: arr(s.grads.w), b: arr(s.grads.b) },
     },
-    trajectory: { w: t.w.map(arr), b: t.b.map(arr), loss: arr(t.loss) },
+    trajectory: {
+      w: t.w.map(arr),
+      b: t.b.map(arr),
+      loss: arr(t.loss),
+      z: t.z.map(arr),
+      grad_w: t.grad_w.map(arr),
+      grad_b: t.grad_b.map(arr),
+    },
     diverged_at: run.diverged_at,
   };
 }

@@ -29,9 +29,16 @@ export interface Step0 {
 }
 
 export interface Trajectory {
+  /** Parameters recorded at the start of each step: steps + 1 rows unless the run diverged. */
   w: number[][];
   b: number[][];
+  /** One entry per forward pass; the rows below align with it. */
   loss: number[];
+  /** Pre-activations of that forward pass: where each neuron sat on phi. */
+  z: number[][];
+  /** Gradients of that backward pass before clipping: what the chain really sent back. */
+  grad_w: number[][];
+  grad_b: number[][];
 }
 
 export interface RunResult {
@@ -79,7 +86,7 @@ function step0Of(p: RunParams): Step0 {
 /** Full-batch gradient descent on one sample, with the spec's exact loop and divergence rule. */
 export function simulateParams(p: RunParams): RunResult {
   const net = chainOf(p);
-  const traj: Trajectory = { w: [], b: [], loss: [] };
+  const traj: Trajectory = { w: [], b: [], loss: [], z: [], grad_w: [], grad_b: [] };
   let divergedAt: number | null = null;
   for (let t = 0; t <= p.steps; t++) {
     traj.w.push([...net.w]);
@@ -91,11 +98,16 @@ export function simulateParams(p: RunParams): RunResult {
     if (t === p.steps) break;
     const pass = forward(net, p.x, p.y);
     traj.loss.push(pass.loss);
+    traj.z.push(pass.z);
+    // The spec keeps a non-finite step's backward pass too, so the picture can show it.
+    const raw = backward(net, p.x, p.y, pass);
+    traj.grad_w.push([...raw.w]);
+    traj.grad_b.push([...raw.b]);
     if (!Number.isFinite(pass.loss)) {
       divergedAt = t;
       break;
     }
-    const { grads } = clipGradients(backward(net, p.x, p.y, pass), p.clip);
+    const { grads } = clipGradients(raw, p.clip);
     for (let k = 0; k < p.depth; k++) {
       net.w[k] = net.w[k]! - p.lr * grads.w[k]!;
       net.b[k] = net.b[k]! - p.lr * grads.b[k]!;
