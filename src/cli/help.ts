@@ -1,4 +1,4 @@
-import { exampleSchema, explodeSchema, usageLines } from '../params/index.ts';
+import { exampleSchema, explodeSchema, LAYERS_PRESETS, layersSchema, usageLines } from '../params/index.ts';
 
 export function cliHelp(): string {
   const indent = (lines: string[]) => lines.map((l) => `    ${l}`).join('\n');
@@ -8,6 +8,11 @@ usage:
   gradbot explode [key=value ...] [--json] [--out DIR]
       simulate the lecture's chain of neurons and print the chain-rule breakdown
 ${indent(usageLines(explodeSchema))}
+  gradbot layers [key=value ...] [--json] [--out DIR]
+      a deep, wide network layer by layer: per-layer gain and gradient, saturation, training, a verdict
+${indent(usageLines(layersSchema))}
+    presets:
+${indent(Object.entries(LAYERS_PRESETS).map(([name, p]) => `  preset=${name}: ${p.about}`))}
   gradbot example [factors=150,100,125,50 w=500 lr=0.01] [--json] [--out DIR]
       the lecture's worked example with the given factors
 ${indent(usageLines(exampleSchema))}

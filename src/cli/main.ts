@@ -1,6 +1,7 @@
 import { doctorCli } from './doctor.ts';
 import { exampleCli } from './example.ts';
 import { explodeCli } from './explode.ts';
+import { layersCli } from './layers.ts';
 import { quizCli } from './quiz.ts';
 import { cliHelp } from './help.ts';
 import { UsageError } from './args.ts';
@@ -10,6 +11,7 @@ export type Subcommand = (argv: readonly string[], io: CliIO) => Promise<number>
 
 export const subcommands: Record<string, Subcommand> = {
   explode: explodeCli,
+  layers: layersCli,
   example: exampleCli,
   quiz: quizCli,
   doctor: doctorCli,

@@ -4,3 +4,4 @@ export * from './parse.ts';
 export * from './explode.ts';
 export * from './tokenize.ts';
 export * from './suggest.ts';
+export * from './layers.ts';
