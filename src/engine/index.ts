@@ -6,3 +6,4 @@ export * from './example.ts';
 export * from './verdict.ts';
 export * from './baseline.ts';
 export * from './json.ts';
+export * from './story.ts';

@@ -1,5 +1,5 @@
 import type { Canvas, CanvasRenderingContext2D } from 'canvas';
-import { activation, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
+import { activation, SATURATED_SHARE, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
 import { fmt } from '../format/number.ts';
 import { verdictLine } from '../format/verdict.ts';
 import { calloutsOf, type CalloutKind } from './callouts.ts';
@@ -8,10 +8,8 @@ import { altNum, compactNum, paramsLine, primeSymbol, prettyLabel, sub } from '.
 import { texBlock, type TexLine } from './tex-blocks.ts';
 import { drawTex, texFactor, texImage, texNum, texNumP } from './tex.ts';
 import { drawText, ellipsize, type TextStyle } from './text.ts';
-import { CARD, CONTENT_WIDTH, THEME, VERDICT_COLOUR } from './theme.ts';
+import { CARD, CONTENT_WIDTH, THEME, verdictColour } from './theme.ts';
 
-/** A factor this far below its bound is the lecture's bound hiding something. */
-const FAR_BELOW = 1e-3;
 
 const CALLOUT_COLOUR: Record<CalloutKind, string> = {
   overflow: THEME.bad,
@@ -26,7 +24,7 @@ function paren(v: number): string {
 }
 
 function isFlat(f: Factor, peak: number): boolean {
-  return f.kind !== 'loss' && f.dphi !== null && f.dphi < FAR_BELOW * peak;
+  return f.kind !== 'loss' && f.dphi !== null && f.dphi < SATURATED_SHARE * peak;
 }
 
 // ---------------------------------------------------------------- the chain diagram
@@ -271,10 +269,10 @@ function resultLines(run: RunResult): TexLine[] {
 
 function breakdownCard(run: RunResult): { blocks: Block[]; colour: string } {
   const v = verdictOf(run);
-  const colour = VERDICT_COLOUR[v.kind];
+  const colour = verdictColour(v);
   const labels = run.step0.factors.map((f) => texFactor(f.label));
   const blocks: Block[] = [
-    headerBlock('Chain-rule breakdown', paramsLine(run.params), { text: v.kind.toUpperCase(), colour }),
+    headerBlock('Chain-rule breakdown', paramsLine(run.params), { text: v.badge, colour }),
     noteBlock({ body: verdictLine(run, v), colour }),
     sectionBlock('The chain, forward at step 0'),
     chainBlock(run),
@@ -307,5 +305,5 @@ export function breakdownAlt(run: RunResult): string {
   const w = p.w.every((x) => x === p.w[0]) ? `w=${altNum(p.w[0]!)}` : `w1=${altNum(p.w[0]!)}`;
   const callouts = calloutsOf(run).map((c) => (c.title.startsWith('NaN') ? c.title : c.title[0]!.toLowerCase() + c.title.slice(1)));
   const extra = callouts.length > 0 ? `; ${callouts.join('; ')}` : '';
-  return `Chain-rule breakdown for ${w}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}: dloss/dw1 = ${altNum(run.step0.grad_w1)}, ${v.kind}${extra}.`;
+  return `Chain-rule breakdown for ${w}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}: dloss/dw1 = ${altNum(run.step0.grad_w1)}, ${v.badge.toLowerCase().replace(' → ', ', then ')}${extra}.`;
 }

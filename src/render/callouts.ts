@@ -1,5 +1,6 @@
-import { activation, type Factor, type RunResult } from '../engine/index.ts';
+import { activation, SATURATED_SHARE, type Factor, type RunResult } from '../engine/index.ts';
 import { fmt } from '../format/number.ts';
+import { layerList, SATURATED_SHARE_TEXT } from '../format/verdict.ts';
 import { primeSymbol, prettyLabel, sub } from './labels.ts';
 
 /** What the run shows that the lecture's bound (phi' at most its peak) hides. */
@@ -11,16 +12,6 @@ export interface Callout {
   body: string;
 }
 
-/** Below this share of its peak a neuron counts as saturated (the engine's verdict uses the same). */
-const FLAT = 1e-3;
-
-function layerList(ks: readonly number[]): string {
-  if (ks.length === 1) return `layer ${ks[0]}`;
-  const consecutive = ks.every((k, i) => i === 0 || k === ks[i - 1]! + 1);
-  if (consecutive && ks.length > 2) return `layers ${ks[0]}–${ks[ks.length - 1]}`;
-  const shown = ks.length > 4 ? [...ks.slice(0, 3).map(String), `${ks.length - 3} more`] : ks.map(String);
-  return `layers ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
-}
 
 function overflow(run: RunResult): Callout | null {
   const t = run.diverged_at;
@@ -60,7 +51,7 @@ function clipped(run: RunResult): Callout | null {
 
 function flatFactors(run: RunResult): Factor[] {
   const peak = activation[run.params.act].peak;
-  return run.step0.factors.filter((f) => f.kind !== 'loss' && f.dphi !== null && f.dphi < FLAT * peak);
+  return run.step0.factors.filter((f) => f.kind !== 'loss' && f.dphi !== null && f.dphi < SATURATED_SHARE * peak);
 }
 
 function dead(run: RunResult): Callout | null {
@@ -93,7 +84,7 @@ function saturated(run: RunResult): Callout | null {
   return {
     kind: 'saturated',
     title: layers.length > 1 ? `Saturated neurons in ${layerList(layers)}` : `Saturated neuron in layer ${k}`,
-    body: `${s}(z${sub(k)}) = ${fmt(d)} at z${sub(k)} = ${fmt(run.step0.z[k - 1]!)}. The lecture's bound assumes ${s}\u00a0=\u00a0${fmt(peak)}; here it is far below${ratio}, so almost nothing passes back.`,
+    body: `${s}(z${sub(k)}) = ${fmt(d)} at z${sub(k)} = ${fmt(run.step0.z[k - 1]!)}. The lecture's bound uses ${s}'s largest value, ${fmt(peak)}: an upper bound, reached only at z = 0. Here it is below ${SATURATED_SHARE_TEXT} of that${ratio}.`,
   };
 }
 

@@ -8,7 +8,7 @@ import { font, registerFonts, SANS } from './fonts.ts';
 import { altNum, paramsLine, sub } from './labels.ts';
 import { symlogFor, type SymLog } from './symlog.ts';
 import { drawRuns, wrapText, type Run, type TextStyle } from './text.ts';
-import { CARD, CONTENT_WIDTH, LAYER_COLOURS, THEME, VERDICT_COLOUR } from './theme.ts';
+import { CARD, CONTENT_WIDTH, LAYER_COLOURS, THEME, verdictColour } from './theme.ts';
 
 export const CHART_SIZE = { width: CARD.width, height: 1180 } as const;
 
@@ -138,7 +138,7 @@ function scaleOptions(s: SymLog, title: string, weight: number) {
 
 export function chartConfig(run: RunResult, baseline: RunResult): ChartConfiguration<'line', Point[]> {
   const v = verdictOf(run);
-  const colour = VERDICT_COLOUR[v.kind];
+  const colour = verdictColour(v);
   const xMax = xMaxOf(run);
   const layers = shownLayers(run.params.depth);
   const wValues = [run, baseline].flatMap((r) => r.trajectory.w.slice(0, xMax + 1).flatMap((row) => layers.map((k) => row[k - 1]!)));
@@ -163,7 +163,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
   const subtitle = [paramsLine(run.params), layerRange(layers, run.params.depth), xMax < run.params.steps ? `showing steps 0–${xMax}` : '']
     .filter((x) => x !== '')
     .join('  ·  ');
-  const header = headerBlock('Weights during training', subtitle, { text: v.kind.toUpperCase(), colour });
+  const header = headerBlock('Weights during training', subtitle, { text: v.badge, colour });
   const marker = divergenceText(run);
   const footer = footerLines(healthyW, frozenFrom(run));
   const headerH = CARD.pad + 4 + header.height + 22;
@@ -220,7 +220,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
             generateLabels: () => [
               ...layers.map((k, i) => ({ text: `w${sub(k)}`, strokeStyle: LAYER_COLOURS[i % LAYER_COLOURS.length], fillStyle: LAYER_COLOURS[i % LAYER_COLOURS.length], lineWidth: 5, pointStyle: 'line' as const, fontColor: THEME.text, hidden: false })),
               { text: 'loss', strokeStyle: THEME.text, fillStyle: THEME.text, lineWidth: 5, pointStyle: 'line' as const, fontColor: THEME.text, hidden: false },
-              { text: `healthy start (w = ${healthyW})`, strokeStyle: THEME.muted, fillStyle: THEME.muted, lineWidth: 4, lineDash: [10, 7], pointStyle: 'line' as const, fontColor: THEME.text, hidden: false },
+              { text: `unit-gain start (w = ${healthyW})`, strokeStyle: THEME.muted, fillStyle: THEME.muted, lineWidth: 4, lineDash: [10, 7], pointStyle: 'line' as const, fontColor: THEME.text, hidden: false },
             ],
           },
         },
@@ -294,7 +294,7 @@ function footerLines(healthyW: string, frozen: number | null): Run[][] {
     frozen === null
       ? ''
       : ` From step ${frozen} the loss is exactly 0: ŷ equals y to the last bit of a double, so every gradient is 0 and the weights stop moving.`;
-  const text = `Both axes are symmetric-log: ×10 per decade, with 0 kept apart at the bottom or middle. Dashed: the same run from a healthy start, every w = ${healthyW}.${still}`;
+  const text = `The weight and loss axes are symmetric-log (×10 per decade, 0 kept apart at the bottom or middle); the step axis is linear. Dashed: the same run from a unit-gain start, every w = ${healthyW} = 1/φ′(0), biases as in this run.${still}`;
   return wrapText(measureCtx(), text, CONTENT_WIDTH, FOOTER_STYLE);
 }
 
@@ -391,6 +391,6 @@ export function chartAlt(run: RunResult, baseline: RunResult): string {
     const frozen = frozenFrom(run);
     if (frozen !== null) story += `, exactly 0 from step ${frozen} on, where every gradient is 0 and the weights stop moving`;
   }
-  const healthy = hw1 !== undefined && hl !== undefined ? `; dashed, the same run from a healthy start (w=${altNum(baseline.params.w[0]!)}) ends with w1 = ${altNum(hw1)} and loss ${altNum(hl)}` : '';
+  const healthy = hw1 !== undefined && hl !== undefined ? `; dashed, the same run from a unit-gain start (w=${altNum(baseline.params.w[0]!)}) ends with w1 = ${altNum(hw1)} and loss ${altNum(hl)}` : '';
   return `Chart of the weights over ${p.steps} training steps for w=${altNum(p.w[0]!)}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}, on a symmetric log scale: ${story}${healthy}.`;
 }

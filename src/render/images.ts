@@ -20,7 +20,7 @@ export function breakdownImage(spec: RunSpec): ReplyImage {
   return image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run));
 }
 
-/** The weights over training for a run, next to the same run from a healthy start. */
+/** The weights over training for a run, next to the same run from a unit-gain start (only the weights changed). */
 export function chartImage(spec: RunSpec): ReplyImage {
   const run = simulate(spec);
   const baseline = simulate(healthyBaseline(spec));

@@ -1,4 +1,4 @@
-import { activation, type Activation, type RunParams } from '../engine/index.ts';
+import { activation, defaultBias, type Activation, type RunParams } from '../engine/index.ts';
 import { fmt, sciParts, superscript } from '../format/number.ts';
 
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
@@ -25,9 +25,18 @@ function perLayer(name: string, xs: readonly number[]): string {
   return shown.join(', ') + (xs.length > 3 ? ', …' : '');
 }
 
-/** The run's settings in one line, as a card's subtitle. */
+/** Whether the biases are the activation's default: centred (each z = 0) for sigmoid and tanh, 0 for relu and linear. */
+export function defaultBiases(p: RunParams): boolean {
+  const phi0 = activation[p.act].phi(0);
+  return p.b.every((b, i) => {
+    const want = defaultBias(p.act) === 0 ? 0 : -p.w[i]! * (i === 0 ? p.x : phi0);
+    return b === want;
+  });
+}
+
+/** The run's settings in one line, as a card's subtitle; b only when it is not the default. */
 export function paramsLine(p: RunParams): string {
-  const parts = [perLayer('w', p.w), `lr = ${fmt(p.lr)}`, p.act, `depth ${p.depth}`, `x = ${fmt(p.x)}`, `y = ${fmt(p.y)}`, `${p.steps} steps`];
+  const parts = [perLayer('w', p.w), ...(defaultBiases(p) ? [] : [perLayer('b', p.b)]), `lr = ${fmt(p.lr)}`, p.act, `depth ${p.depth}`, `x = ${fmt(p.x)}`, `y = ${fmt(p.y)}`, `${p.steps} steps`];
   if (p.clip !== null) parts.push(`clip ${fmt(p.clip)}`);
   return parts.join('  ·  ');
 }

@@ -1,4 +1,4 @@
-import type { VerdictKind } from '../engine/index.ts';
+import type { Verdict, VerdictKind } from '../engine/index.ts';
 
 /**
  * One dark slate card for every picture: opaque, distinct from Discord's dark
@@ -26,6 +26,11 @@ export const VERDICT_COLOUR: Record<VerdictKind, string> = {
   saturated: '#fbbf24',
   vanishing: '#60a5fa',
 };
+
+/** The badge's colour: the verdict's, but never the healthy green for a target the activation cannot reach. */
+export function verdictColour(v: Verdict): string {
+  return v.kind === 'healthy' && v.target.kind === 'unreachable' ? VERDICT_COLOUR.saturated : VERDICT_COLOUR[v.kind];
+}
 
 /** Layer lines in the chart: distinct on the dark card, in the order layers are drawn. */
 export const LAYER_COLOURS = ['#60a5fa', '#fb923c', '#34d399', '#f472b6', '#a78bfa', '#facc15', '#2dd4bf', '#f87171'] as const;

@@ -70,6 +70,6 @@ describe('numbers and labels for people', () => {
   });
 
   it('alt text is the one sentence the issue asks for', () => {
-    expect(breakdownAlt(simulate(spec('w=500 lr=0.01')))).toBe('Chain-rule breakdown for w=500, lr=0.01, sigmoid, depth 3: dloss/dw1 = −3,906.25, exploding.');
+    expect(breakdownAlt(simulate(spec('w=500 lr=0.01')))).toBe('Chain-rule breakdown for w=500, lr=0.01, sigmoid, depth 3: dloss/dw1 = −3,906.25, exploding, then saturated.');
   });
 });
