@@ -2,6 +2,7 @@ import { startApp } from './app.ts';
 import { configProblemMessage, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { StoreConfigError } from './store/index.ts';
+import { installStrayErrorHandlers } from './ops/stray.ts';
 
 /** The entry point: read the environment, start what it asks for, stop cleanly on a signal. */
 const loaded = loadConfig(process.env);
@@ -12,6 +13,7 @@ if (!loaded.ok) {
 const { config, warnings } = loaded;
 const log = createLogger(config.logLevel);
 for (const w of warnings) log.warn(w);
+installStrayErrorHandlers(log);
 
 try {
   const app = await startApp(config, log);

@@ -34,6 +34,8 @@ export interface RigOptions {
   wrap?: (bot: GradbotCore) => Gradbot;
   slack?: SlackOptions;
   renderer?: Renderer;
+  /** Seconds between two accepted commands of one student (0, none, unless a test asks). */
+  cooldownSeconds?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function startRig(opts: RigOptions = {}): Promise<SlackRig> {
   const store = openStore('sqlite::memory:');
   // The real worker pool: the PNG bytes Slack receives are the ones students would see.
   const renderer = opts.renderer ?? createRenderPool({ size: 1 });
-  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
+  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, cooldownSeconds: opts.cooldownSeconds ?? 0, log: { error: () => undefined } });
   const http = createHttpApp();
   const cfg = { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: opts.socketMode ? APP_TOKEN : null, apiUrl: standin.apiUrl, taUserIds: [TA_ID] };
   // No retries: a mistake fails at once instead of backing off for minutes (the 429 test opts in).

@@ -14,6 +14,10 @@ export interface SignOptions {
   timestamp?: number;
   /** Sign with this secret instead (a forged request). */
   secret?: string;
+  /** application/json for a JSON body; form-encoded otherwise. */
+  contentType?: string;
+  /** A redelivery: Slack's X-Slack-Retry-Num header. */
+  retryNum?: number;
 }
 
 /** POSTs a form body to the app the way Slack does, signed for real. */
@@ -23,7 +27,8 @@ export async function postSigned(url: string, secret: string, body: string, opts
   const res = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
+      ...(opts.retryNum !== undefined ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(opts.secret ?? secret, timestamp, body),
     },

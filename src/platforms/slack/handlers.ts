@@ -1,4 +1,4 @@
-import type { AckFn, App, BlockButtonAction, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { AckFn, App, BlockButtonAction, RespondArguments } from '@slack/bolt';
 import type { Caller } from '../../../commands/types.ts';
 import type { Gradbot, Prepared } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
@@ -7,6 +7,8 @@ import { invokedBlock, textBlocks } from './blocks.ts';
 import type { SlackDelivery } from './deliver.ts';
 import { internalFailureText } from './errors.ts';
 import { toPlainFallback } from './mrkdwn.ts';
+import { readCommand } from './command-fields.ts';
+import { RecentKeys } from '../dedupe.ts';
 
 export interface HandlerDeps {
   bot: Gradbot;
@@ -25,8 +27,8 @@ export function classIdOf(teamId: string, channelId: string): string {
   return `slack:${teamId}:${channelId}`;
 }
 
-export function callerFromCommand(c: SlashCommand, taUserIds: readonly string[]): Caller {
-  return { platform: 'slack', userId: c.user_id, userName: c.user_name, classId: classIdOf(c.team_id, c.channel_id), isTA: taUserIds.includes(c.user_id) };
+export function callerFromCommand(c: { userId: string; userName: string; teamId: string; channelId: string }, taUserIds: readonly string[]): Caller {
+  return { platform: 'slack', userId: c.userId, userName: c.userName, classId: classIdOf(c.teamId, c.channelId), isTA: taUserIds.includes(c.userId) };
 }
 
 export function callerFromAction(body: BlockButtonAction, taUserIds: readonly string[]): Caller {
@@ -54,16 +56,29 @@ async function safeAck(ack: AckFn<string | RespondArguments>, log: Logger, body?
  * else is acknowledged at once and answered when the work is done.
  */
 export function registerCommands(app: App, d: HandlerDeps): void {
+  // Slack redelivers a slash command it thinks timed out; the trigger id says it is the same one.
+  const recent = new RecentKeys();
   app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond }) => {
-    const name = command.command.replace(/^\//, '').toLowerCase();
-    const caller = callerFromCommand(command, d.taUserIds);
+    const read = readCommand(command);
+    if (!read.ok) {
+      d.log.warn({ problem: read.problem }, 'slack: malformed slash command');
+      await safeAck(ack, d.log, ephemeralAck(privateText(read.problem)));
+      return;
+    }
+    const f = read.fields;
+    if (f.triggerId && recent.repeat(`cmd:${f.triggerId}`)) {
+      await safeAck(ack, d.log);
+      return;
+    }
+    const name = f.name;
+    const caller = callerFromCommand(f, d.taUserIds);
     if (d.stopping()) {
       await safeAck(ack, d.log, ephemeralAck(privateText(STOPPING)));
       return;
     }
     let prepared: Prepared;
     try {
-      prepared = d.bot.prepare(name, { text: command.text }, caller);
+      prepared = d.bot.prepare(name, { text: f.text }, caller);
     } catch (err) {
       d.log.error({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: prepare threw');
       prepared = { ok: false, reply: privateText(internalFailureText(err)) };
@@ -74,7 +89,7 @@ export function registerCommands(app: App, d: HandlerDeps): void {
     }
     await safeAck(ack, d.log);
     const { execute } = prepared;
-    const target = { channel: command.channel_id, userId: command.user_id, respond, footer: invokedBlock(command.user_id, name, command.text) };
+    const target = { channel: f.channelId, userId: f.userId, respond, footer: invokedBlock(f.userId, name, f.text) };
     d.track(
       (async () => {
         let reply: Reply;
@@ -92,12 +107,21 @@ export function registerCommands(app: App, d: HandlerDeps): void {
 
 /** Quiz buttons: acknowledged at once, scored by the core, answered privately in the quiz's thread. */
 export function registerQuizButtons(app: App, d: HandlerDeps): void {
+  // A click redelivered (same trigger id) is answered once: the store already refuses a second answer, the reply must not come twice either.
+  const recent = new RecentKeys();
   app.action<BlockButtonAction>({ type: 'block_actions', action_id: /^quiz:/ }, async ({ ack, body, action, respond }) => {
     try {
       await ack();
     } catch (err) {
       d.log.warn({ message: err instanceof Error ? err.message : String(err) }, 'slack: ack failed');
     }
+    const user = (body as { user?: { id?: unknown } }).user;
+    if (typeof user?.id !== 'string' || user.id === '' || typeof action.action_id !== 'string') {
+      d.log.warn('slack: a click without a user or an action id; ignored');
+      return;
+    }
+    const clickKey = typeof body.trigger_id === 'string' && body.trigger_id !== '' ? body.trigger_id : `${user.id}:${String(action.action_ts)}:${action.action_id}`;
+    if (recent.repeat(`click:${clickKey}`)) return;
     const channel = body.channel?.id ?? '';
     const message = body.message as { ts?: string; thread_ts?: string } | undefined;
     // chat.postEphemeral can aim at the quiz's thread; a click in an ephemeral message (a private quiz) has no channel, only its response_url.

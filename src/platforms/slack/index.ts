@@ -6,6 +6,7 @@ import { SlackDelivery } from './deliver.ts';
 import { describeError } from './errors.ts';
 import { registerCommands, registerQuizButtons } from './handlers.ts';
 import { decodeLocation } from './location.ts';
+import { guardSlackBody } from './guard.ts';
 import { slackLogger } from './logger.ts';
 import { within } from '../../ops/deadline.ts';
 
@@ -87,8 +88,9 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   let connected = false;
   let stopping: Promise<void> | undefined;
   if (http) {
-    const route: Route = (req, res) => {
+    const route: Route = async (req, res) => {
       if (pathOf(req) !== SLACK_EVENTS_PATH || req.method !== 'POST') return false;
+      if ((await guardSlackBody(req, res)) === 'refused') return true;
       // After stop() requests still reach Bolt, so a command gets "restarting" rather than a bare 503.
       http.requestListener(req, res);
       return true;

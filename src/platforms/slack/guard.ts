@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions, defaultBodyLimit } from '@slack/bolt';
+
+/**
+ * Bolt's HTTP receiver reads and parses the body itself, then reads fields of
+ * the result (`body.ssl_check`) in a promise nobody awaits: a signed body that
+ * parses to null, a number, a string or an array (`payload=null`, an
+ * application/json `null`) throws there and takes the process down. We buffer
+ * and parse first, exactly as Bolt will, refuse what can never be a Slack
+ * request with a plain 400, and hand Bolt the buffered request (it reuses
+ * req.rawBody instead of reading the stream again).
+ */
+export type GuardVerdict = 'pass' | 'refused';
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function refuse(res: ServerResponse, status: number, why: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(why);
+}
+
+export async function guardSlackBody(req: IncomingMessage, res: ServerResponse, bodyLimit = defaultBodyLimit): Promise<GuardVerdict> {
+  let buffered;
+  try {
+    buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, bodyLimit);
+  } catch (err) {
+    const tooLarge = HTTPModuleFunctions.isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413);
+    refuse(res, tooLarge ? 413 : 400, tooLarge ? 'body too large' : 'unreadable body');
+    return 'refused';
+  }
+  let parsed: unknown;
+  try {
+    parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+  } catch {
+    // Bolt answers unparseable bodies itself (401 unsigned, 400 signed): no crash there.
+    return 'pass';
+  }
+  if (!isPlainObject(parsed)) {
+    refuse(res, 400, 'the body is not a Slack request');
+    return 'refused';
+  }
+  return 'pass';
+}
