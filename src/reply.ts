@@ -1,3 +1,5 @@
+import { clipText } from './format/clip.ts';
+
 /**
  * The one message model. Commands return a Reply; each platform adapter
  * (src/platforms/*) translates it and adds nothing of its own.
@@ -66,5 +68,5 @@ export function parseQuizButtonId(id: string): { quizId: string; choice: number 
 /** Thread names are 1-100 characters on Discord. */
 export function threadName(s: string): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return (t.length > 100 ? `${t.slice(0, 99)}…` : t) || 'gradbot';
+  return clipText(t, 100) || 'gradbot';
 }

@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import { parseParams, type ParamInput } from '../../src/params/index.ts';
 import { privateText, type Reply } from '../../src/reply.ts';
+import { clipText as clipCodePoints } from '../../src/format/clip.ts';
 
 /** Discord's message limit is 2,000 characters; replies stay well under it. */
 export const MAX_REPLY_TEXT = 1500;
 
+/** Clipped on a code point, never inside a surrogate pair (an emoji cut in half shows as a box). */
 export function clipText(s: string, max = MAX_REPLY_TEXT): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return clipCodePoints(s, max);
 }
 
 /**
@@ -21,7 +23,7 @@ export function safeName(name: string): string {
     .replace(/@/g, '＠')
     .replace(/\s+/g, ' ')
     .trim();
-  const clipped = plain.length > 40 ? `${plain.slice(0, 39)}…` : plain;
+  const clipped = clipCodePoints(plain, 40);
   return clipped || 'someone';
 }
 

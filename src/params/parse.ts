@@ -29,6 +29,22 @@ export interface Parsed<T> {
   notes: string[];
 }
 
+/** How many problems one reply names; the rest are counted. */
+export const SHOWN_PROBLEMS = 3;
+
+/**
+ * The first few problems (repeats said once) and how many more there are: one
+ * bad params string can hold hundreds of mistakes, and every one joined made a
+ * reply of tens of thousands of characters that Slack refuses outright
+ * (msg_blocks_too_long) and nobody reads. Fixing the first ones shows the rest.
+ */
+export function problemsText(messages: readonly string[]): string {
+  const distinct = [...new Set(messages)];
+  const shown = distinct.slice(0, SHOWN_PROBLEMS);
+  const more = distinct.length - shown.length;
+  return more > 0 ? `${shown.join('\n')}\n…and ${more} more problem${more === 1 ? '' : 's'}; fix these first.` : shown.join('\n');
+}
+
 export type ParseResult<T> = { ok: true; value: Parsed<T> } | { ok: false; errors: ParamError[]; message: string };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -156,5 +172,5 @@ export function parseParams<S extends z.ZodObject>(schema: S, input: ParamInput,
     if (result.success) return { ok: true, value: { values: result.data as z.infer<S>, layers, notes } };
     for (const issue of result.error.issues) errors.push(issueMessage(issue, infos, given));
   }
-  return { ok: false, errors, message: errors.map((e) => e.message).join('\n') };
+  return { ok: false, errors, message: problemsText(errors.map((e) => e.message)) };
 }

@@ -1,3 +1,4 @@
+import { prefixOf } from '../format/clip.ts';
 /** Splits the lecture's text form (`w=500 lr = 0.01 w2:-3 factors=150,100`) into key/value pairs. */
 export interface RawPair {
   key: string;
@@ -12,7 +13,7 @@ export const MAX_TEXT = 1000;
 const ECHO = 30;
 
 export function clipEcho(s: string, max = ECHO): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+  return s.length > max ? `${prefixOf(s, max)}…` : s;
 }
 
 /** Dashes people and keyboards type for a minus sign, and full-width look-alikes. */

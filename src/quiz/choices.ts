@@ -1,3 +1,4 @@
+import { clipText } from '../format/clip.ts';
 import { fmt } from '../format/number.ts';
 import type { Rng } from './prng.ts';
 import { MAX_CHOICE_CHARS, MAX_CHOICES, MIN_CHOICES } from './types.ts';
@@ -9,7 +10,7 @@ export const num = (v: number): string => fmt(v, 'unicode');
 export const paren = (v: number): string => (v < 0 ? `(${num(v)})` : num(v));
 
 export function clipChoice(s: string): string {
-  return s.length > MAX_CHOICE_CHARS ? `${s.slice(0, MAX_CHOICE_CHARS - 1)}…` : s;
+  return clipText(s, MAX_CHOICE_CHARS);
 }
 
 /**

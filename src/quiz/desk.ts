@@ -1,3 +1,4 @@
+import { clipText } from '../format/clip.ts';
 import { randomBytes } from 'node:crypto';
 import { privateText, publicText, type Reply, type ReplyQuiz } from '../reply.ts';
 import type { QuizRecord, ReviewChange, Store } from '../store/types.ts';
@@ -86,7 +87,7 @@ export function newQuizId(): string {
 /** setTimeout's longest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const clip = (s: string, n: number) => clipText(s, n);
 
 export class QuizDesk {
   readonly policy: QuizPolicy;

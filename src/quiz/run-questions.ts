@@ -1,3 +1,4 @@
+import { clipText } from '../format/clip.ts';
 import {
   activation,
   healthyBaseline,
@@ -31,7 +32,7 @@ export function describeRun(spec: RunSpec): string {
   if (spec.steps !== 30) parts.push(`steps=${spec.steps}`);
   if (spec.clip !== null) parts.push(`clip=${spec.clip}`);
   const s = parts.join(' ');
-  return s.length > 160 ? `${s.slice(0, 159)}…` : s;
+  return clipText(s, 160);
 }
 
 interface Ctx {

@@ -1,3 +1,4 @@
+import { prefixOf } from '../format/clip.ts';
 import type { CanvasRenderingContext2D } from 'canvas';
 import { font, type Weight } from './fonts.ts';
 
@@ -135,6 +136,6 @@ export function wrapText(ctx: CanvasRenderingContext2D, s: string, maxWidth: num
 export function ellipsize(ctx: CanvasRenderingContext2D, s: string, maxWidth: number, st: TextStyle): string {
   if (measureRuns(ctx, richRuns(s), st) <= maxWidth) return s;
   let t = s;
-  while (t.length > 1 && measureRuns(ctx, richRuns(`${t}…`), st) > maxWidth) t = t.slice(0, -1);
+  while (t.length > 1 && measureRuns(ctx, richRuns(`${t}…`), st) > maxWidth) t = prefixOf(t, t.length - 1);
   return `${t.trimEnd()}…`;
 }

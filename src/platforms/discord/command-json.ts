@@ -1,3 +1,4 @@
+import { clipText } from '../../format/clip.ts';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -32,7 +33,7 @@ export type CommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 export function clipDescription(s: string): string {
   const t = s.replace(/\s+/g, ' ').trim();
   if (t === '') return '-';
-  return t.length > MAX_DESCRIPTION ? `${t.slice(0, MAX_DESCRIPTION - 1)}…` : t;
+  return clipText(t, MAX_DESCRIPTION);
 }
 
 /** Names are lower-case [a-z0-9_-]{1,32} (Discord allows more scripts; we keep to what every client types easily). */

@@ -1,3 +1,4 @@
+import { clipText } from '../../format/clip.ts';
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, type MessageActionRowComponentBuilder } from 'discord.js';
 import type { Reply, ReplyQuiz } from '../../reply.ts';
 import { quizButtonId } from '../../reply.ts';
@@ -13,8 +14,9 @@ const MAX_ALT = 1024;
 /** Nothing a reply echoes may ping anyone: user text can carry @everyone or <@id>. */
 export const NO_MENTIONS = { parse: [] as [] };
 
+/** Clips on a code point (never inside a surrogate pair), the ellipsis included in `max`. */
 export function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return clipText(s, max);
 }
 
 export function content(text: string, note?: string): string {

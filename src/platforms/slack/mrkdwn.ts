@@ -1,3 +1,17 @@
+import { clipText, prefixOf } from '../../format/clip.ts';
+
+/** A line cut into pieces of at most `n` units, each ending on a whole code point. */
+function hardChunks(line: string, n: number): string[] {
+  if (line.length <= n) return [line];
+  const out: string[] = [];
+  for (let rest = line; rest.length > 0; ) {
+    const piece = prefixOf(rest, n) || rest.slice(0, 2);
+    out.push(piece);
+    rest = rest.slice(piece.length);
+  }
+  return out;
+}
+
 /**
  * The Reply's markdown-ish text (**bold**, `code`, ``` fences, [links](url),
  * # headings) as Slack mrkdwn. Slack reads `<` as the start of a mention or
@@ -45,8 +59,9 @@ export function toPlainFallback(text: string, max = 3000): string {
   return clip(plain, max);
 }
 
+/** Clips on a code point (never inside a surrogate pair), the ellipsis included in `max`. */
 export function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return clipText(s, max);
 }
 
 /**
@@ -69,7 +84,7 @@ export function splitMrkdwn(mrkdwn: string, max = 3000): string[] {
   const budget = max - FENCE.length - 1;
   for (const raw of mrkdwn.split('\n')) {
     // A single line longer than a piece is cut hard; rare (a long URL or number list).
-    const chunks = raw.length > budget - FENCE.length - 1 ? (raw.match(new RegExp(`[^]{1,${budget - FENCE.length - 1}}`, 'g')) ?? ['']) : [raw];
+    const chunks = hardChunks(raw, budget - FENCE.length - 1);
     for (const line of chunks) {
       if (size + line.length + 1 > budget && current.length > (inFence ? 1 : 0)) flush();
       current.push(line);

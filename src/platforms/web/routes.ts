@@ -1,3 +1,4 @@
+import { clipText } from '../../format/clip.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../../../commands/types.ts';
 import type { Gradbot, QuizClosedEvent } from '../../bot.ts';
@@ -52,7 +53,7 @@ function sameOrigin(req: IncomingMessage): boolean {
 
 function commandLine(command: string, text: string): string {
   const line = `/${command}${text.trim() === '' ? '' : ` ${text.trim().replace(/\s+/g, ' ')}`}`;
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  return clipText(line, 200);
 }
 
 export function playgroundRoutes(state: PlaygroundState): { route: Route; onQuizClosed: (event: QuizClosedEvent) => void } {
