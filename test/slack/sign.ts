@@ -38,6 +38,13 @@ export async function postSigned(url: string, secret: string, body: string, opts
   return { status: res.status, text, ms: performance.now() - started };
 }
 
+let triggers = 0;
+/** Slack's trigger ids are unique per invocation (a redelivery repeats one); tests keep them so. */
+export function nextTrigger(): string {
+  triggers += 1;
+  return `trig.${Date.now()}.${triggers}`;
+}
+
 export interface SlashCommandFields {
   command: string;
   text: string;
@@ -63,7 +70,7 @@ export function slashCommandBody(f: SlashCommandFields): string {
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: f.responseUrl,
-    trigger_id: `trig.${Date.now()}`,
+    trigger_id: nextTrigger(),
   }).toString();
 }
 
@@ -87,7 +94,7 @@ export function blockActionsPayload(f: ButtonClickFields): Record<string, unknow
     api_app_id: 'A0001',
     token: 'verification-token-unused',
     container: { type: 'message', message_ts: f.messageTs, channel_id: f.channelId, is_ephemeral: false, ...(f.threadTs ? { thread_ts: f.threadTs } : {}) },
-    trigger_id: `trig.${Date.now()}`,
+    trigger_id: nextTrigger(),
     team: { id: f.teamId, domain: 'standin' },
     enterprise: null,
     is_enterprise_install: false,

@@ -31,7 +31,7 @@ const slashPayload = (command: string, text: string, responseId: string) => ({
   text,
   api_app_id: 'A0001',
   response_url: rig.standin.responseUrl(responseId),
-  trigger_id: 'trig.1',
+  trigger_id: `trig.${responseId}`,
 });
 
 describe('Socket Mode', () => {

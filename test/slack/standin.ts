@@ -32,14 +32,25 @@ export interface RespondCall {
   body: Record<string, unknown>;
 }
 
-export type Recorded = ApiCall | UploadCall | RespondCall;
+/** Slack finished processing uploaded files and shared them into a channel (it does so asynchronously). */
+export interface SharedCall {
+  kind: 'shared';
+  fileIds: string[];
+  channel: string;
+  threadTs: string | null;
+}
+
+export type Recorded = ApiCall | UploadCall | RespondCall | SharedCall;
 
 export interface PendingFile {
   fileId: string;
   filename: string;
   length: number;
+  /** What arrived as alt_txt, the argument Slack documents; alt_text is not read. */
   altText: string | null;
   bytes: Buffer | null;
+  /** Channels the file is shared into, once processed. */
+  shares: string[];
 }
 
 export interface StandInOptions {
@@ -48,6 +59,8 @@ export interface StandInOptions {
   teamId?: string;
   botUserId?: string;
   botName?: string;
+  /** How long after files.completeUploadExternal the files appear in the channel (Slack processes them asynchronously). Default 40 ms. */
+  shareDelayMs?: number;
 }
 
 type Fault = { kind: 'error'; error: string } | { kind: 'ratelimit'; retryAfter: number };
@@ -276,14 +289,33 @@ export class SlackStandIn extends EventEmitter {
       case 'files.getUploadURLExternal': {
         this.seq += 1;
         const fileId = `F${String(this.seq).padStart(6, '0')}`;
-        this.files.set(fileId, { fileId, filename: String(args.filename ?? ''), length: Number(args.length ?? 0), altText: typeof args.alt_text === 'string' ? args.alt_text : null, bytes: null });
+        const alt = typeof args.alt_txt === 'string' ? args.alt_txt : null;
+        if (alt !== null && [...alt].length > 1000) return { ok: false, error: 'alt_txt_too_large' };
+        this.files.set(fileId, { fileId, filename: String(args.filename ?? ''), length: Number(args.length ?? 0), altText: alt, bytes: null, shares: [] });
         return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${fileId}`, file_id: fileId };
       }
       case 'files.completeUploadExternal': {
         const files = Array.isArray(args.files) ? (args.files as { id?: string; title?: string }[]) : [];
         const missing = files.find((f) => !f.id || !this.files.get(f.id)?.bytes);
         if (files.length === 0 || missing) return { ok: false, error: 'invalid_arguments' };
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : null;
+        if (channel) {
+          const ids = files.map((f) => f.id ?? '');
+          const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : null;
+          setTimeout(() => {
+            for (const id of ids) this.files.get(id)?.shares.push(channel);
+            this.record({ kind: 'shared', fileIds: ids, channel, threadTs });
+          }, this.opts.shareDelayMs ?? 40);
+        }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.files.get(f.id ?? '')?.filename })) };
+      }
+      case 'files.info': {
+        const f = this.files.get(String(args.file ?? ''));
+        if (!f) return { ok: false, error: 'file_not_found' };
+        const where = (c: string) => (c.startsWith('C') ? 'public' : 'private');
+        const shares: Record<string, Record<string, unknown[]>> = {};
+        for (const c of f.shares) (shares[where(c)] ??= {})[c] = [{ ts: this.nextTs() }];
+        return { ok: true, file: { id: f.fileId, name: f.filename, alt_txt: f.altText, shares } };
       }
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };

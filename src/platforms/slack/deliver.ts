@@ -6,6 +6,7 @@ import { closedQuizBlocks, quizBlocks, textBlocks, type Block } from './blocks.t
 import { describeError, postFailureText, slackErrorCode, uploadFailureText } from './errors.ts';
 import { encodeLocation, type SlackQuizLocation } from './location.ts';
 import { clip, toPlainFallback } from './mrkdwn.ts';
+import { uploadFiles, waitShared } from './upload.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -21,7 +22,6 @@ export interface Target {
   footer?: Block | undefined;
 }
 
-const ALT_MAX = 1000;
 
 /** Turns Replies into Slack messages. Every method catches: a failed post is logged and told to the user, never thrown. */
 export class SlackDelivery {
@@ -33,6 +33,8 @@ export class SlackDelivery {
     private readonly bot: Gradbot,
     private readonly log: Logger,
     private readonly botName: () => string,
+    /** How long a quiz waits for its pictures to appear before going out anyway. */
+    private readonly shareWaitMs = 10_000,
   ) {}
 
   async deliver(reply: Reply, t: Target): Promise<void> {
@@ -67,7 +69,11 @@ export class SlackDelivery {
     const threadTs = t.threadTs ?? parentTs;
     if ((reply.images?.length ?? 0) + (reply.files?.length ?? 0) > 0) {
       try {
-        await this.upload(reply, t.channel, threadTs);
+        const ids = await this.upload(reply, t.channel, threadTs);
+        // The quiz goes below the pictures: Slack shares uploads asynchronously, so wait until it has.
+        if (reply.quiz && !(await waitShared(this.client, ids, t.channel, this.shareWaitMs))) {
+          this.log.info({ channel: t.channel }, 'slack: pictures not shared yet; posting the quiz anyway');
+        }
       } catch (err) {
         this.log.warn({ ...describeError(err), channel: t.channel }, 'slack: file upload failed');
         await this.tell(t, uploadFailureText(slackErrorCode(err)));
@@ -76,15 +82,10 @@ export class SlackDelivery {
     if (reply.quiz) await this.postQuiz(reply.quiz, t, threadTs);
   }
 
-  private async upload(reply: Reply, channel: string, threadTs: string | undefined, comment?: string): Promise<void> {
-    const images = (reply.images ?? []).map((img) => ({ file: img.png, filename: img.name, title: img.name, alt_text: clip(img.alt, ALT_MAX) }));
-    const files = (reply.files ?? []).map((f) => ({ file: f.content, filename: f.name, title: f.name }));
-    await this.client.files.uploadV2({
-      channel_id: channel,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      ...(comment ? { initial_comment: comment } : {}),
-      file_uploads: [...images, ...files],
-    });
+  private upload(reply: Reply, channel: string, threadTs: string | undefined, comment?: string): Promise<string[]> {
+    const images = (reply.images ?? []).map((img) => ({ bytes: img.png, filename: img.name, title: img.name, alt: img.alt }));
+    const files = (reply.files ?? []).map((f) => ({ bytes: f.content, filename: f.name, title: f.name }));
+    return uploadFiles(this.client, [...images, ...files], { channel, threadTs, comment });
   }
 
   private async postQuiz(quiz: ReplyQuiz, t: Target, threadTs: string): Promise<void> {
