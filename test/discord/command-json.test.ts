@@ -56,7 +56,13 @@ describe('Discord command JSON from the zod schemas', () => {
   it('marks TA commands with Manage Messages and keeps them out of DMs', () => {
     const ta = commandJson(cmd('scores-reset', z.object({}), { taOnly: true }));
     expect(ta.default_member_permissions).toBe('8192');
-    expect(ta.dm_permission).toBe(false);
+    // contexts, not the deprecated dm_permission: TA commands in servers only, the rest also in a DM with the bot.
+    expect(ta).not.toHaveProperty('dm_permission');
+    expect(explode).not.toHaveProperty('dm_permission');
+    expect(ta.contexts).toEqual([0]);
+    expect(explode.contexts).toEqual([0, 1]);
+    expect(ta.integration_types).toEqual([0]);
+    expect(explode.integration_types).toEqual([0]);
     expect(explode.default_member_permissions).toBeUndefined();
   });
 

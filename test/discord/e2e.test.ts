@@ -149,6 +149,9 @@ describe('failures a class will meet', () => {
     const edit = await h.after(from, isEditOriginal);
     expect(edit.files).toHaveLength(2);
     expect(requestsFrom(from).filter((r) => r.path.endsWith('@original')).map((r) => r.status)).toEqual([429, 500, 200]);
+    // The 5xx is retried after a backoff (at least half of the 250 ms first step), not in the same millisecond.
+    const tries = requestsFrom(from).filter((r) => r.path.endsWith('@original'));
+    expect(tries[2]!.at - tries[1]!.at).toBeGreaterThanOrEqual(120);
     await h.after(from, isChannelPost);
   });
 

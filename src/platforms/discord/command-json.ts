@@ -2,6 +2,8 @@ import { clipText } from '../../format/clip.ts';
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
   PermissionFlagsBits,
   type APIApplicationCommandBasicOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -102,11 +104,12 @@ export function commandJson(cmd: Command): CommandJson {
     name: commandName(cmd.name),
     description: clipDescription(cmd.description),
     options,
+    // dm_permission is deprecated: contexts say where a command can be used, integration_types how the app is installed.
+    // gradbot is installed to a server; TA commands only make sense there, the others also answer in a DM with the bot.
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: cmd.taOnly ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
   };
-  if (cmd.taOnly) {
-    json.default_member_permissions = TA_PERMISSION.toString();
-    json.dm_permission = false;
-  }
+  if (cmd.taOnly) json.default_member_permissions = TA_PERMISSION.toString();
   return json;
 }
 

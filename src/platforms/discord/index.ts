@@ -7,14 +7,18 @@ import { describeError, isDeadInteraction } from './errors.ts';
 import { NO_MENTIONS } from './message.ts';
 import { postQuizSummary } from './quiz-closed.ts';
 import { handleSlash } from './slash.ts';
+import { withBackoff } from './backoff.ts';
+import { RecentKeys } from '../dedupe.ts';
 import { within } from '../../ops/deadline.ts';
 
 export { commandJson, commandsJson, PARAMS_OPTION, TA_PERMISSION, type CommandJson } from './command-json.ts';
 export { registerCommands, applicationIdFromToken } from './register.ts';
 
 export interface DiscordStartConfig extends DiscordConfig {
-  /** REST retries on 5xx and network errors (429s are always waited out). Default 3. */
+  /** REST retries on 5xx and network errors, with backoff and jitter (429s are always waited out). Default 3. */
   restRetries?: number;
+  /** The first 5xx retry waits between half this and this many milliseconds, doubling after. Default 250. */
+  restBackoffMs?: number;
   /** Milliseconds before one REST request is abandoned. Default 15 000. */
   restTimeoutMs?: number;
   /** Milliseconds to wait for the gateway's READY and the guilds. Default 60 000. */
@@ -40,7 +44,8 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     // Interactions in channels we have not seen (DMs, new threads) still carry enough to answer.
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
-    rest: { api: cfg.apiUrl, retries: cfg.restRetries ?? 3, timeout: cfg.restTimeoutMs ?? 15_000 },
+    // Retries are withBackoff's (spaced, jittered); the library's own would come at once.
+    rest: { api: cfg.apiUrl, retries: 0, timeout: cfg.restTimeoutMs ?? 15_000, makeRequest: withBackoff({ retries: cfg.restRetries ?? 3, baseMs: cfg.restBackoffMs ?? 250 }) },
   });
   const ctx: AdapterContext = { bot, log };
   const inflight = new Set<Promise<void>>();
@@ -75,7 +80,13 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     }
   };
 
+  // A gateway that replays after RESUME may deliver an interaction twice; each is answered once.
+  const recent = new RecentKeys();
   client.on(Events.InteractionCreate, (interaction) => {
+    if (recent.repeat(interaction.id)) {
+      log.info({ interaction: interaction.id }, 'discord: interaction delivered twice; answered once');
+      return;
+    }
     const p = handle(interaction).finally(() => inflight.delete(p));
     inflight.add(p);
   });
