@@ -1,5 +1,5 @@
 /** The concept-bank topics a student can ask /quiz for; "lecture" asks about the lecture's own run. */
-export const TOPICS = ['exploding', 'vanishing', 'saturation', 'xavier', 'he', 'clipping', 'lecture'] as const;
+export const TOPICS = ['exploding', 'vanishing', 'saturation', 'dead-relu', 'xavier', 'he', 'clipping', 'lecture'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Questions about one run, computed from the engine's result for that run. */
