@@ -1,16 +1,9 @@
 import { clipText } from '../format/clip.ts';
-import {
-  activation,
-  healthyBaseline,
-  simulate,
-  verdictOf,
-  type Factor,
-  type RunResult,
-  type RunSpec,
-  type Verdict,
-} from '../engine/index.ts';
+import { activation, defaultBias, resolveParams, simulate, verdictOf, type Factor, type RunResult, type RunSpec, type Verdict } from '../engine/index.ts';
 import { layerPairs } from '../format/layers.ts';
 import { arrange, arrangeNumbers, num, paren } from './choices.ts';
+import { EXPLODING_GAIN, saturatedLayers } from './run-facts.ts';
+import { gainText, layersText, runStory } from './run-story.ts';
 import { mulberry32, type Rng } from './prng.ts';
 import { RUN_KINDS, type Question, type RunKind } from './types.ts';
 
@@ -62,15 +55,22 @@ function boundQuestion({ run, rng, about }: Ctx): Question | null {
   ];
   const c = arrangeNumbers(rng, bound, distractors);
   if (!c) return null;
+  const shown = (v: number) => num(v) !== num(bound) && c.choices.includes(num(v));
   const real = link.value === bound ? 'Here the real value equals the bound.' : `Here the real value is ${num(link.value)}.`;
   const slip =
-    p.act === 'sigmoid' ? `Forgetting ${fns.symbol} would give ${num(w2)}.` : `Using the sigmoid's 0.25 for ${p.act} would give ${num(sigmoidPeak * w2)}.`;
+    p.act === 'sigmoid'
+      ? shown(w2)
+        ? ` Forgetting ${fns.symbol} would give ${num(w2)}.`
+        : ''
+      : shown(sigmoidPeak * w2)
+        ? ` Using the sigmoid's 0.25 for ${p.act} would give ${num(sigmoidPeak * w2)}.`
+        : '';
   return {
     kind: 'run-bound',
     topic: 'run',
     question: `Run ${about}: what is the lecture's upper bound on |do2/do1| (the lecture's dO21/dO11)?`,
     ...c,
-    explanation: `do2/do1 = ${fns.symbol}(z2)·w2, and ${fns.symbol} never exceeds ${num(fns.peak)} for ${p.act}, so |do2/do1| ≤ ${num(fns.peak)} × |w2| = ${num(fns.peak)} × ${num(w2)} = ${num(bound)}. ${real} ${slip}`,
+    explanation: `do2/do1 = ${fns.symbol}(z2)·w2, and ${fns.symbol} never exceeds ${num(fns.peak)} for ${p.act}, so |do2/do1| ≤ ${num(fns.peak)} × |w2| = ${num(fns.peak)} × ${num(w2)} = ${num(bound)}. ${real}${slip}`,
   };
 }
 
@@ -95,13 +95,16 @@ function updateQuestion({ run, rng, about }: Ctx): Question | null {
   ];
   const c = arrangeNumbers(rng, next, distractors);
   if (!c) return null;
-  const clipNote = clipped ? ` Clipping scaled the gradient by ${num(s.clipScale)} first (norm ${num(s.gradNorm)} > ${num(p.clip!)}), so g = ${num(g)}.` : '';
+  const product = `dloss/dw1 is the product (not the sum) of the chain's factors: ${num(s.grad_w1)}.`;
+  const explanation = clipped
+    ? `${product} The norm of all the gradients, ${num(s.gradNorm)}, exceeds clip = ${num(p.clip!)}, so clipping scales every gradient by ${num(s.clipScale)}: the step uses g = ${num(g)}, not dloss/dw1. w1_new = w1 − lr × g = ${num(w1)} − ${num(p.lr)} × ${paren(g)} = ${num(next)}.`
+    : `w1_new = w1 − lr × dloss/dw1 = ${num(w1)} − ${num(p.lr)} × ${paren(g)} = ${num(next)}. ${product}`;
   return {
     kind: 'run-update',
     topic: 'run',
     question: `Run ${about}: w1 starts at ${num(w1)}. What is w1 after the first gradient-descent step?`,
     ...c,
-    explanation: `w1_new = w1 − lr × dloss/dw1 = ${num(w1)} − ${num(p.lr)} × ${paren(g)} = ${num(next)}. dloss/dw1 is the product (not the sum) of the chain's factors: ${num(s.grad_w1)}.${clipNote}`,
+    explanation,
   };
 }
 
@@ -119,7 +122,11 @@ function smallestQuestion({ run, rng, about }: Ctx): Question | null {
   const c = arrange(rng, min.label, distractors);
   if (!c) return null;
   const shown = [min, ...fs.filter((f) => c.choices.includes(f.label) && f !== min)].map((f) => `${f.label} = ${num(f.value)}`);
-  const sign = signedMin !== min ? ` ${signedMin.label} is the most negative, but size is what shrinks a product.` : '';
+  const negatives = fs.filter((f) => num(f.value) === num(signedMin.value));
+  const sign =
+    signedMin !== min && signedMin.value < 0 && negatives.length === 1
+      ? ` ${signedMin.label} is the most negative, but size is what shrinks a product.`
+      : '';
   return {
     kind: 'run-smallest',
     topic: 'run',
@@ -134,23 +141,17 @@ function divergeQuestion({ spec, run, verdict, rng, about }: Ctx): Question | nu
   const steps = spec.steps;
   const never = `No: every number stays finite for all ${steps} steps`;
   const at = (k: number) => `Yes, it overflows at step ${k}`;
-  const candidates = [1, 0, 2, t === null ? 3 : t + 1, t === null ? steps : t - 1, Math.ceil(steps / 2), steps]
-    .filter((k) => k >= 0 && k <= steps && k !== t);
+  const candidates = [1, 0, 2, t === null ? 3 : t + 1, t === null ? steps : t - 1, Math.ceil(steps / 2), steps].filter((k) => k >= 0 && k <= steps && k !== t);
   const right = t === null ? never : at(t);
-  const saturates = (run.params.act === 'sigmoid' || run.params.act === 'tanh') && verdict.gain >= 10;
   const distractors = [...(t === null ? [] : [never]), ...[...new Set(candidates)].map(at)];
   const c = arrange(rng, right, distractors);
   if (!c) return null;
-  const explanation =
-    t === null
-      ? `The engine ran all ${steps} steps: the largest weight grew ×${num(verdict.growth)} and nothing overflowed.${saturates ? ` The chain's gain is ${num(verdict.gain)}, but as the weights move the neurons saturate and pass back almost no gradient, which stops the blow-up short of overflow.` : ''}`
-      : `The engine's loop found a non-finite ${Number.isFinite(run.trajectory.loss[t] ?? 0) ? 'weight' : 'loss'} at step ${t}: the updates kept growing (the chain's gain at step 0 is ${num(verdict.gain)}) until they passed the largest double, about 1.8 × 10³⁰⁸.`;
   return {
     kind: 'run-diverge',
     topic: 'run',
     question: `Run ${about}: will training diverge (a weight or the loss overflows to ∞/NaN), and when?`,
     ...c,
-    explanation,
+    explanation: runStory(run, verdict.gain),
   };
 }
 
@@ -161,16 +162,20 @@ interface Criterion {
   outcome(r: RunResult, v: Verdict): string;
 }
 
-function criterionFor(run: RunResult, v: Verdict): Criterion | null {
+const lastStep = (r: RunResult) => r.trajectory.loss.length - 1;
+/** Layers saturated (or dead) at step 0 or at the run's last step. */
+const flatAnywhere = (r: RunResult) => [...new Set([...saturatedLayers(r, 0), ...saturatedLayers(r, lastStep(r))])].sort((a, b) => a - b);
+
+function criterionFor(v: Verdict): Criterion | null {
   const inRange: Criterion = {
-    name: 'keeps the weights in range',
+    name: 'keeps every number finite and the weights within 10× of their start',
     fixed: (r, rv) => r.diverged_at === null && rv.growth < 10,
-    outcome: (r, rv) => (r.diverged_at !== null ? `diverges at step ${r.diverged_at}` : `weights grow ×${num(rv.growth)}`),
+    outcome: (r, rv) => (r.diverged_at !== null ? `overflows at step ${r.diverged_at}` : `largest weight ×${num(rv.growth)}, final loss ${num(r.trajectory.loss.at(-1)!)}`),
   };
   const gain = (label: string, ok: (g: number) => boolean): Criterion => ({
     name: label,
     fixed: (r, rv) => r.diverged_at === null && ok(rv.gain),
-    outcome: (r, rv) => (r.diverged_at !== null ? `diverges at step ${r.diverged_at}` : `chain gain ${num(rv.gain)}`),
+    outcome: (r, rv) => (r.diverged_at !== null ? `overflows at step ${r.diverged_at}` : `gain ${num(rv.gain)}`),
   });
   switch (v.kind) {
     case 'healthy':
@@ -178,66 +183,87 @@ function criterionFor(run: RunResult, v: Verdict): Criterion | null {
     case 'diverged':
       return inRange;
     case 'exploding':
-      return v.growth >= 10 ? inRange : gain('brings the chain gain below 10', (g) => g < 10);
+      return v.growth >= 10 ? inRange : gain('brings the step-0 gain below 10', (g) => g < 10);
     case 'saturated':
       return {
-        name: 'leaves no neuron saturated',
-        fixed: (r, rv) => r.diverged_at === null && rv.flatLayers.length === 0,
-        outcome: (_r, rv) => (rv.flatLayers.length === 0 ? 'no flat neuron' : `${rv.flatLayers.length} flat neuron(s)`),
+        name: 'leaves no neuron saturated or dead, at step 0 or at the end',
+        fixed: (r) => r.diverged_at === null && flatAnywhere(r).length === 0,
+        outcome: (r) => {
+          if (r.diverged_at !== null) return `overflows at step ${r.diverged_at}`;
+          const flat = flatAnywhere(r);
+          return flat.length === 0 ? 'no flat neuron' : `${layersText(flat)} ${r.params.act === 'relu' ? 'dead' : 'saturated'}`;
+        },
       };
     case 'vanishing':
-      return gain('brings the chain gain above 0.1', (g) => g > 0.1);
+      return gain('brings the step-0 gain above 0.1', (g) => g > 0.1);
   }
 }
+
+type RemedyKind = 'lr' | 'init' | 'clip';
 
 interface Change {
   label: string;
   spec: RunSpec;
-  /** One of the issue's three remedies: a smaller lr, a sane initialisation, clipping. */
-  remedy: boolean;
+  /** One of the three remedies (a smaller lr, a unit-gain initialisation, clipping), or null for a change that is no remedy. */
+  remedy: RemedyKind | null;
 }
 
 function changesFor(spec: RunSpec): Change[] {
   const peak = activation[spec.act].peak;
-  const sane = healthyBaseline(spec);
-  const clip = spec.clip === null ? 1 : spec.clip / 10;
-  const lrSmall = spec.lr / 100;
-  const lrBig = spec.lr * 10;
+  const unit = 1 / peak;
+  // Six digits, so a label reads lr=0.3 (not 0.30000000000000004) and w=16.5918; the changed run uses exactly the label's value.
+  const clean = (v: number) => Number(v.toPrecision(6));
+  const clip = spec.clip === null ? 1 : clean(spec.clip / 10);
+  const lrSmall = clean(spec.lr / 100);
+  const lrBig = clean(spec.lr * 10);
   const longer = Math.min(1000, spec.steps * 4);
   const deeper = Math.min(50, spec.depth + 2);
   const doubled = Object.fromEntries(Object.entries(spec.wLayers).map(([k, v]) => [k, v * 2]));
+  // The unit-gain start changes only the weights; a run that already has them is offered no such "change".
+  const alreadyUnit = resolveParams(spec).w.every((w) => w === unit);
+  const bias = (spec.b ?? defaultBias(spec.act)) === 'centered' ? 'biases re-centred' : 'biases kept';
   return [
-    { label: `A smaller learning rate (lr=${lrSmall})`, spec: { ...spec, lr: lrSmall }, remedy: true },
-    { label: `A sane init: w=${num(1 / peak)} in every layer (Xavier-style)`, spec: sane, remedy: true },
-    { label: `Clip the gradient norm (clip=${clip})`, spec: { ...spec, clip }, remedy: true },
-    { label: `A larger learning rate (lr=${lrBig})`, spec: { ...spec, lr: lrBig }, remedy: false },
-    ...(spec.steps < 1000 ? [{ label: `Train longer (steps=${longer})`, spec: { ...spec, steps: longer }, remedy: false }] : []),
-    ...(spec.depth < 50 ? [{ label: `Add layers (depth=${deeper})`, spec: { ...spec, depth: deeper }, remedy: false }] : []),
-    ...(spec.w !== 0 ? [{ label: `Double every weight (w=${spec.w * 2})`, spec: { ...spec, w: spec.w * 2, wLayers: doubled }, remedy: false }] : []),
+    { label: `A smaller learning rate (lr=${lrSmall})`, spec: { ...spec, lr: lrSmall }, remedy: 'lr' },
+    ...(alreadyUnit ? [] : [{ label: `Unit-gain weights: w=${num(unit)} in every layer (${bias})`, spec: { ...spec, w: unit, wLayers: {} }, remedy: 'init' as const }]),
+    { label: `Clip the gradient norm (clip=${clip})`, spec: { ...spec, clip }, remedy: 'clip' },
+    { label: `A larger learning rate (lr=${lrBig})`, spec: { ...spec, lr: lrBig }, remedy: null },
+    ...(spec.steps < 1000 ? [{ label: `Train longer (steps=${longer})`, spec: { ...spec, steps: longer }, remedy: null }] : []),
+    ...(spec.depth < 50 ? [{ label: `Add layers (depth=${deeper})`, spec: { ...spec, depth: deeper }, remedy: null }] : []),
+    ...(spec.w !== 0 ? [{ label: `Double every weight (w=${clean(spec.w * 2)})`, spec: { ...spec, w: clean(spec.w * 2), wLayers: doubled }, remedy: null }] : []),
   ];
 }
 
-function fixQuestion({ spec, run, verdict, rng, about }: Ctx): Question | null {
-  const crit = criterionFor(run, verdict);
+const lowerFirst = (s: string) => s.replace(/^(.)/, (m) => m.toLowerCase());
+
+function fixQuestion({ spec, verdict, rng, about }: Ctx): Question | null {
+  const crit = criterionFor(verdict);
   if (!crit) return null;
   const tried = changesFor(spec).map((c) => {
     const r = simulate(c.spec);
     const v = verdictOf(r);
-    return { ...c, works: crit.fixed(r, v), outcome: crit.outcome(r, v) };
+    return { ...c, works: crit.fixed(r, v), outcome: crit.outcome(r, v), gain: v.gain };
   });
-  const working = tried.filter((c) => c.remedy && c.works);
+  const working = tried.filter((c) => c.remedy !== null && c.works);
   const failing = tried.filter((c) => !c.works);
   if (working.length === 0 || failing.length < 2) return null;
+  // Another remedy that also works must not sit among the wrong choices: only failing changes are offered.
   const right = rng.pick(working);
   const c = arrange(rng, right.label, rng.shuffle(failing).map((f) => f.label));
   if (!c) return null;
-  const shownFailing = failing.filter((f) => c.choices.includes(f.label)).map((f) => `${f.label.replace(/^(.)/, (m) => m.toLowerCase())}: ${f.outcome}`);
+  const shownFailing = failing.filter((f) => c.choices.includes(f.label)).map((f) => `${lowerFirst(f.label)}: ${f.outcome}`);
+  // Clipping caps each step at lr x clip; the chain it leaves alone still has its gain.
+  const capped = right.remedy === 'clip' ? `Clipping caps each step's length at lr × clip = ${num(right.spec.lr * right.spec.clip!)}` : '';
+  const clipNote = !capped
+    ? ''
+    : right.gain >= EXPLODING_GAIN
+      ? ` ${capped}; it does not touch the cause: the chain's step-0 gain is still ${gainText(right.gain)}.`
+      : ` ${capped}; the chain's step-0 gain stays ${gainText(right.gain)}.`;
   return {
     kind: 'run-fix',
     topic: 'run',
     question: `Run ${about} is ${verdict.kind}. Which one change ${crit.name}?`,
     ...c,
-    explanation: `Re-running each change in the engine: ${right.label.replace(/^(.)/, (m) => m.toLowerCase())} → ${right.outcome}. The others fail: ${shownFailing.join('; ')}.`,
+    explanation: `Re-running each change in the engine: ${lowerFirst(right.label)} → ${right.outcome}.${clipNote} The others fail: ${shownFailing.join('; ')}.`,
   };
 }
 
