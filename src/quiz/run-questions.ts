@@ -1,8 +1,20 @@
 import { clipText } from '../format/clip.ts';
-import { activation, defaultBias, resolveParams, simulate, verdictOf, type Factor, type RunResult, type RunSpec, type Verdict } from '../engine/index.ts';
+import {
+  activation,
+  defaultBias,
+  EXPLODING_GAIN,
+  resolveParams,
+  saturatedLayers,
+  simulate,
+  unitGainStart,
+  verdictOf,
+  type Factor,
+  type RunResult,
+  type RunSpec,
+  type Verdict,
+} from '../engine/index.ts';
 import { layerPairs } from '../format/layers.ts';
 import { arrange, arrangeNumbers, num, paren } from './choices.ts';
-import { EXPLODING_GAIN, saturatedLayers } from './run-facts.ts';
 import { gainText, layersText, runStory } from './run-story.ts';
 import { mulberry32, type Rng } from './prng.ts';
 import { RUN_KINDS, type Question, type RunKind } from './types.ts';
@@ -224,7 +236,7 @@ function changesFor(spec: RunSpec): Change[] {
   const bias = (spec.b ?? defaultBias(spec.act)) === 'centered' ? 'biases re-centred' : 'biases kept';
   return [
     { label: `A smaller learning rate (lr=${lrSmall})`, spec: { ...spec, lr: lrSmall }, remedy: 'lr' },
-    ...(alreadyUnit ? [] : [{ label: `Unit-gain weights: w=${num(unit)} in every layer (${bias})`, spec: { ...spec, w: unit, wLayers: {} }, remedy: 'init' as const }]),
+    ...(alreadyUnit ? [] : [{ label: `Unit-gain weights: w=${num(unit)} in every layer (${bias})`, spec: unitGainStart(spec), remedy: 'init' as const }]),
     { label: `Clip the gradient norm (clip=${clip})`, spec: { ...spec, clip }, remedy: 'clip' },
     { label: `A larger learning rate (lr=${lrBig})`, spec: { ...spec, lr: lrBig }, remedy: null },
     ...(spec.steps < 1000 ? [{ label: `Train longer (steps=${longer})`, spec: { ...spec, steps: longer }, remedy: null }] : []),

@@ -1,7 +1,17 @@
-import { activation, type RunResult } from '../engine/index.ts';
 import { num } from './choices.ts';
 import { listOf } from './bank/shared.ts';
-import { EXPLODING_GAIN, frozenFrom, gradientIsZero, gradientSize, overflowOf, saturatedLayers, SATURATED_SHARE, VANISHING_GAIN } from './run-facts.ts';
+import {
+  activation,
+  EXPLODING_GAIN,
+  frozenFrom,
+  gradientIsZero,
+  gradientSize,
+  overflowOf,
+  saturatedLayers,
+  SATURATED_SHARE,
+  VANISHING_GAIN,
+  type RunResult,
+} from '../engine/index.ts';
 
 /**
  * What a run did, in sentences picked by the run's own trajectory: growth is

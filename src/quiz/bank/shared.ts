@@ -1,7 +1,6 @@
-import { activation, lectureSpec, simulate, verdictOf, type RunSpec } from '../../engine/index.ts';
 import { arrange, arrangeNumbers, num } from '../choices.ts';
 import type { Rng } from '../prng.ts';
-import { EXPLODE_GAIN, FLAT_SHARE, VANISH_GAIN } from '../thresholds.ts';
+import { activation, EXPLODING_GAIN, lectureSpec, SATURATED_SHARE, simulate, VANISHING_GAIN, verdictOf, type RunSpec } from '../../engine/index.ts';
 import type { Question, Topic } from '../types.ts';
 
 export type ConceptTopic = Exclude<Topic, 'lecture'>;
@@ -86,19 +85,19 @@ export const chainGain = (w: number, depth: number, act: RunSpec['act'] = 'sigmo
 
 /** How a gain compares with the lines the verdict draws, in one clause. */
 export function gainWord(gain: number): string {
-  if (gain >= EXPLODE_GAIN) return `at or above ${EXPLODE_GAIN}, where gradbot calls a chain exploding`;
-  if (gain <= VANISH_GAIN) return `at or below ${VANISH_GAIN}, where gradbot calls a chain vanishing`;
-  return `between ${VANISH_GAIN} and ${EXPLODE_GAIN}, which gradbot counts as neither exploding nor vanishing`;
+  if (gain >= EXPLODING_GAIN) return `at or above ${EXPLODING_GAIN}, where gradbot calls a chain exploding`;
+  if (gain <= VANISHING_GAIN) return `at or below ${VANISHING_GAIN}, where gradbot calls a chain vanishing`;
+  return `between ${VANISHING_GAIN} and ${EXPLODING_GAIN}, which gradbot counts as neither exploding nor vanishing`;
 }
 
 /** Whether a slope phi'(z) is below the saturation line, and how to say it. */
 export function slopeWord(act: keyof typeof activation, d: number): { saturated: boolean; text: string } {
   const peak = activation[act].peak;
   const share = d / peak;
-  if (share < FLAT_SHARE) return { saturated: true, text: `below 1/${1 / FLAT_SHARE} of its peak ${num(peak)}: the neuron is saturated and passes back almost nothing` };
+  if (share < SATURATED_SHARE) return { saturated: true, text: `below 1/${1 / SATURATED_SHARE} of its peak ${num(peak)}: the neuron is saturated and passes back almost nothing` };
   return {
     saturated: false,
-    text: `${share < 0.1 ? 'only ' : ''}${percent(share)} of its peak ${num(peak)}: down the slope, though not below the 1/${1 / FLAT_SHARE} of the peak where gradbot calls a neuron saturated`,
+    text: `${share < 0.1 ? 'only ' : ''}${percent(share)} of its peak ${num(peak)}: down the slope, though not below the 1/${1 / SATURATED_SHARE} of the peak where gradbot calls a neuron saturated`,
   };
 }
 

@@ -1,6 +1,5 @@
-import { activation } from '../../engine/index.ts';
 import { num } from '../choices.ts';
-import { VANISH_GAIN } from '../thresholds.ts';
+import { activation, VANISHING_GAIN } from '../../engine/index.ts';
 import { chainGain, gainWord, numeric, text, type Template } from './shared.ts';
 
 const sigmoid = activation.sigmoid;
@@ -9,7 +8,7 @@ const sigmoid = activation.sigmoid;
 function depthToVanish(w: number): { depth: number; gain: number } | null {
   for (let d = 2; d <= 50; d++) {
     const g = chainGain(w, d);
-    if (g <= VANISH_GAIN) return { depth: d, gain: g };
+    if (g <= VANISHING_GAIN) return { depth: d, gain: g };
   }
   return null;
 }
@@ -22,7 +21,7 @@ export const vanishing: Template[] = [
     const link = sigmoid.peak * w;
     const crossing = depthToVanish(w);
     const verdict =
-      gain <= VANISH_GAIN
+      gain <= VANISHING_GAIN
         ? `The backward signal at o1 is ${num(gain)} times the one at o${depth}: ${gainWord(gain)}.`
         : `That is ${gainWord(gain)}${crossing ? `; at depth ${crossing.depth} the gain is ${num(crossing.gain)}, below the line` : ''}.`;
     return numeric(
