@@ -20,7 +20,7 @@ export const answersExport: Command<typeof answersExportSchema> = {
     return {
       ok: true,
       async execute() {
-        const rows = services.store.exportAnswers(caller.classId);
+        const rows = await services.store.exportAnswers(caller.classId);
         const quizzes = new Set(rows.map((r) => r.quizId)).size;
         const csv = answersCsv(rows);
         return {

@@ -49,15 +49,15 @@ export const explode: Command<typeof explodeSchema> = {
         const verdict = verdictOf(run);
         const { breakdown, chart } = await services.renderer.explode(spec);
         // The same run asked again in the same class gets the next question, reproducibly.
-        const seed = hashSeed(specKey(spec), caller.classId, quizzes.store.quizCount(caller.classId));
-        const quiz = quizzes.open({ question: makeQuestion({ spec, run, seed }), by: caller, seed });
+        const seed = hashSeed(specKey(spec), caller.classId, await quizzes.store.quizCount(caller.classId));
+        const quiz = await quizzes.open({ question: makeQuestion({ spec, run, seed }), by: caller, seed });
         const about = describeRun(spec);
         const text = [
           `**${verdictLine(run, verdict)}**`,
           `Run: \`${about}\``,
           ...explodeSummary(run),
           ...notes.map((s) => `Note: ${clipText(s, 200)}`),
-          `Quiz about this run in the thread: one answer each, closes in ${minutesText(quizzes.minutesFor(caller.classId))}.`,
+          `Quiz about this run in the thread: one answer each, closes in ${minutesText(await quizzes.minutesFor(caller.classId))}.`,
         ].join('\n');
         return {
           text: clipText(text),

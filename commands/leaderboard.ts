@@ -26,9 +26,9 @@ export const leaderboard: Command<typeof leaderboardSchema> = {
     return {
       ok: true,
       async execute() {
-        const top = services.store.leaderboard(caller.classId, LEADERBOARD_SIZE);
+        const top = await services.store.leaderboard(caller.classId, LEADERBOARD_SIZE);
         if (top.length === 0) return { text: 'No scores in this class yet: answer a quiz (/quiz or /explode) to get on the board.', visibility: 'public' };
-        const mine = services.store.rankOf(caller.classId, caller.userId);
+        const mine = await services.store.rankOf(caller.classId, caller.userId);
         const me = safeName(caller.userName);
         const own = !mine
           ? `${me}: no answers yet in this class.`

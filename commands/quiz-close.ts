@@ -25,14 +25,14 @@ export const quizClose: Command<typeof quizCloseSchema> = {
     return {
       ok: true,
       async execute() {
-        const target = id === undefined ? quizzes.store.latestOpenQuiz(caller.classId) : quizzes.store.getQuiz(id);
+        const target = await (id === undefined ? quizzes.store.latestOpenQuiz(caller.classId) : quizzes.store.getQuiz(id));
         if (!target || target.classId !== caller.classId) {
           return privateText(id === undefined ? 'There is no open quiz in this class.' : `There is no quiz \`${id}\` in this class.`);
         }
         if (target.closedAt !== null) return privateText(`Quiz \`${target.id}\` is already closed.`);
-        const closed = quizzes.close(target.id);
+        const closed = await quizzes.close(target.id);
         if (!closed) return privateText(`Quiz \`${target.id}\` is already closed.`);
-        const answered = quizzes.store.answersOf(target.id).length;
+        const answered = (await quizzes.store.answersOf(target.id)).length;
         return privateText(clipText(`Closed quiz \`${target.id}\` (${answered} answered): "${clipText(target.question, 120)}". The summary goes to its thread.`));
       },
     };

@@ -28,8 +28,8 @@ export const quizSettings: Command<typeof quizSettingsSchema> = {
     return {
       ok: true,
       async execute() {
-        if (minutes === undefined) return privateText(`Quizzes in this class stay open for ${minutesText(quizzes.minutesFor(caller.classId))}.`);
-        quizzes.setMinutes(caller.classId, minutes);
+        if (minutes === undefined) return privateText(`Quizzes in this class stay open for ${minutesText(await quizzes.minutesFor(caller.classId))}.`);
+        await quizzes.setMinutes(caller.classId, minutes);
         return privateText(`New quizzes in this class now stay open for ${minutesText(minutes)}; open ones keep their closing time.`);
       },
     };

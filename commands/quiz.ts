@@ -29,11 +29,11 @@ export const quiz: Command<typeof quizSchema> = {
     return {
       ok: true,
       async execute() {
-        const review = topic === undefined && askedSeed === undefined ? quizzes.takeReview(caller) : null;
-        const seed = review?.seed ?? askedSeed ?? hashSeed('quiz', caller.classId, quizzes.store.quizCount(caller.classId));
+        const review = topic === undefined && askedSeed === undefined ? await quizzes.takeReview(caller) : null;
+        const seed = review?.seed ?? askedSeed ?? hashSeed('quiz', caller.classId, await quizzes.store.quizCount(caller.classId));
         const question = review?.question ?? makeQuestion({ seed, topic });
-        const record = quizzes.open({ question, by: caller, seed, reviewOf: review?.rootQuizId ?? null });
-        const minutes = minutesText(quizzes.minutesFor(caller.classId));
+        const record = await quizzes.open({ question, by: caller, seed, reviewOf: review?.rootQuizId ?? null });
+        const minutes = minutesText(await quizzes.minutesFor(caller.classId));
         const intro = review
           ? `**Review for ${safeName(caller.userName)}:** a question missed earlier, back again (anyone may answer). Closes in ${minutes}.`
           : `**Quiz** (${question.topic === 'run' ? "the lecture's run" : question.topic}): one answer each, closes in ${minutes}.`;

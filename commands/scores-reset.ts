@@ -22,7 +22,7 @@ export const scoresReset: Command<typeof scoresResetSchema> = {
     return {
       ok: true,
       async execute() {
-        const removed = services.store.resetScores(caller.classId);
+        const removed = await services.store.resetScores(caller.classId);
         return privateText(`Reset the scores of ${removed} ${removed === 1 ? 'student' : 'students'} in this class. Their answers are kept for /answers-export.`);
       },
     };

@@ -32,7 +32,7 @@ export interface AppOverrides {
  * core waits for work in flight, and only then do the renderer and store close.
  */
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
-  const store = overrides.store ?? openStore(config.databaseUrl);
+  const store = overrides.store ?? (await openStore(config.databaseUrl));
   const renderer =
     // Warmed at once: a class's first burst after a restart would otherwise wait about a second more.
     overrides.renderer ?? configuredRenderer(config.render, { prewarm: true });
@@ -52,7 +52,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     if (!(await within(bot.close(), timeLeft(deadline)))) log.warn('shutdown: commands still running at the bound');
     await renderer.close();
     // Closing the last connection checkpoints SQLite's write-ahead log into the database file.
-    store.close();
+    await store.close();
     if (!drained) http.server.closeAllConnections();
     await http.close();
   };

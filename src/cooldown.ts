@@ -23,8 +23,13 @@ export class Cooldowns {
 
   start(userId: string): void {
     if (this.seconds <= 0) return;
+    this.hold(userId, this.now() + this.seconds * 1000);
+  }
+
+  /** The shared store knows better (another instance started this user's cooldown): wait until then, no longer. */
+  hold(userId: string, until: number): void {
     const now = this.now();
-    this.until.set(userId, now + this.seconds * 1000);
+    this.until.set(userId, until);
     // Forget users long gone so the map cannot grow without bound.
     if (this.until.size > 10_000) for (const [id, t] of this.until) if (t <= now) this.until.delete(id);
   }

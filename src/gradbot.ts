@@ -3,10 +3,11 @@ import type { Caller, Command, CommandContext, Platform } from '../commands/type
 import type { Gradbot, Prepared, QuizClosedEvent, QuizLocation } from './bot.ts';
 import { clipEcho, didYouMean, type ParamInput } from './params/index.ts';
 import { Cooldowns, cooldownText } from './cooldown.ts';
-import { QuizDesk, type QuizClosed, type QuizPolicy } from './quiz/desk.ts';
+import { QuizDesk, type AnswerOutcome as DeskOutcome, type QuizClosed, type QuizPolicy } from './quiz/desk.ts';
 import { privateText, type Reply } from './reply.ts';
 import { RenderBusyError } from './render/types.ts';
 import type { Services } from './services.ts';
+import { StoreUnavailableError } from './store/types.ts';
 
 /** pino's Logger fits; tests pass a recorder. Without info there are no per-command lines. */
 export interface GradbotLog {
@@ -19,7 +20,7 @@ export type CommandOutcome = 'ok' | 'refused' | 'busy' | 'error';
 /** Why a command was refused before it ran. */
 export type RefusalReason = 'unknown-command' | 'not-ta' | 'bad-params' | 'restarting' | 'cooldown';
 /** How a quiz click ended. */
-export type AnswerOutcome = 'correct' | 'wrong' | 'already' | 'closed' | 'unknown-quiz' | 'bad-choice' | 'error';
+export type AnswerOutcome = DeskOutcome | 'error';
 
 export interface GradbotOptions {
   /** The shared renderer, store and clock (the entry point builds these and closes them). */
@@ -38,11 +39,15 @@ export interface GradbotOptions {
    * (GRADBOT_COOLDOWN_SECONDS); TA-only commands are exempt. Default 0: off.
    */
   cooldownSeconds?: number;
+  /** How often (ms) each instance looks for open quizzes it has no timer for (another instance's); default 10 000. */
+  quizSweepMs?: number;
 }
 
 /** The Gradbot interface plus the quiz desk, for tests and the entry point's health checks. */
 export interface GradbotCore extends Gradbot {
   readonly quizzes: QuizDesk;
+  /** Resolves once the open quizzes in the store have their timers (startup reads the store asynchronously). */
+  readonly started: Promise<void>;
 }
 
 const BUSY = 'The picture renderer is busy; try again in a moment.';
@@ -50,6 +55,11 @@ const RESTARTING = 'gradbot is restarting; try again in a moment.';
 /** Command names are the only user text the log keeps; an unknown one is clipped. */
 const NAME_MAX = 32;
 const SORRY = (what: string) => `Sorry, ${what} failed on our side. Try again in a moment; if it keeps failing, tell a TA.`;
+/** The database is unreachable (a restart, a network blip): nothing was saved, and saying so is the whole answer. */
+const DB_DOWN = (what: string) => `gradbot can't reach its database right now, so ${what}. Try again in a few seconds.`;
+/** The first retry of a failed startup read waits this long, doubling up to the cap. */
+const START_RETRY_MS = 1000;
+const START_RETRY_MAX_MS = 30_000;
 /** Closing events replayed to listeners as they register (bounded): see createGradbot. */
 const BACKLOG_MAX = 200;
 
@@ -65,7 +75,7 @@ const stderrLog: GradbotLog = {
 /**
  * The platform-neutral core. Wire it once and hand it to every adapter:
  *
- *     const services = { renderer: createRenderPool(), store: openStore(env.DATABASE_URL), now: Date.now };
+ *     const services = { renderer: createRenderPool(), store: await openStore(env.DATABASE_URL), now: Date.now };
  *     const bot = createGradbot({ services, quizMinutes: config.quizMinutes, log });
  *     bot.onQuizClosed((e) => { if (e.platform === 'discord') postTo(e.location, e.summary); });
  *
@@ -85,17 +95,22 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
+  const cooldownMs = Math.max(0, (opts.cooldownSeconds ?? 0) * 1000);
+  /** This instance's own memory answers at once on the acknowledgement path; the store holds the cooldown across instances. */
   const cooldowns = new Cooldowns(opts.cooldownSeconds ?? 0, () => services.now());
+  const cooldownKey = (caller: Caller) => `${caller.platform}:${caller.userId}`;
   const desk = new QuizDesk({
     store: services.store,
     now: () => services.now(),
     policy: { ...opts.quizPolicy, ...(opts.quizMinutes !== undefined ? { defaultMinutes: opts.quizMinutes } : {}) },
     log,
     ...(opts.newQuizId ? { newId: opts.newQuizId } : {}),
+    ...(opts.quizSweepMs !== undefined ? { sweepMs: opts.quizSweepMs } : {}),
   });
 
   const startedAt = services.now();
-  const overdueAtStart = new Set(services.store.openQuizzes().filter((q) => q.closesAt <= startedAt).map((q) => q.id));
+  /** Filled once the desk has read the open quizzes (start is asynchronous), before any of their timers fire. */
+  const overdueAtStart = new Set<string>();
 
   /** Work the core is doing that close() must wait for: running commands and quiz-closed deliveries. */
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -138,7 +153,11 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     log.info?.({ platform: caller.platform, command, outcome, ...extra, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId }, 'command');
   };
 
-  const guarded = (cmd: Command, caller: Caller, startedMs: number, run: () => Promise<Reply>) => (): Promise<Reply> => {
+  /**
+   * cooldownAt: when prepare let the command through its own instance's
+   * cooldown; the store then checks it across instances before anything runs.
+   */
+  const guarded = (cmd: Command, caller: Caller, startedMs: number, run: () => Promise<Reply>, cooldownAt: number | null) => (): Promise<Reply> => {
     // An adapter past its own drain bound may still call in; the renderer may be gone by now.
     if (closed) {
       logCommand(caller, cmd.name, 'refused', startedMs, { reason: 'restarting' });
@@ -147,6 +166,14 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     return track(
       (async (): Promise<Reply> => {
         try {
+          if (cooldownAt !== null) {
+            const left = await services.store.claimCooldown(cooldownKey(caller), cooldownAt, cooldownMs);
+            if (left > 0) {
+              cooldowns.hold(cooldownKey(caller), cooldownAt + left);
+              logCommand(caller, cmd.name, 'refused', startedMs, { reason: 'cooldown' });
+              return privateText(cooldownText(Math.ceil(left / 1000)));
+            }
+          }
           const reply = await run();
           logCommand(caller, cmd.name, 'ok', startedMs);
           return reply;
@@ -154,6 +181,11 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
           if (err instanceof RenderBusyError) {
             logCommand(caller, cmd.name, 'busy', startedMs);
             return privateText(BUSY);
+          }
+          if (err instanceof StoreUnavailableError) {
+            log.error({ err, command: cmd.name }, 'command failed: database unavailable');
+            logCommand(caller, cmd.name, 'error', startedMs);
+            return privateText(DB_DOWN(`/${cmd.name} could not run`));
           }
           log.error({ err, command: cmd.name }, 'command failed');
           logCommand(caller, cmd.name, 'error', startedMs);
@@ -163,23 +195,26 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     );
   };
 
-  /** A click answered by the desk, with its outcome for the log read from the store around it (the desk returns only a Reply). */
-  const answerAndOutcome = (quizId: string, choice: number, caller: Caller): { reply: Reply; outcome: AnswerOutcome } => {
-    const quiz = services.store.getQuiz(quizId);
-    const before = services.store.getAnswer(quizId, caller.userId);
-    const reply = desk.answer(quizId, choice, caller);
-    if (!quiz) return { reply, outcome: 'unknown-quiz' };
-    if (before) return { reply, outcome: 'already' };
-    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return { reply, outcome: 'bad-choice' };
-    const after = services.store.getAnswer(quizId, caller.userId);
-    return { reply, outcome: after ? (after.correct ? 'correct' : 'wrong') : 'closed' };
+  /** Reads the open quizzes and arms their timers; a database that is not answering yet is asked again with backoff. */
+  const startDesk = async (): Promise<void> => {
+    for (let wait = START_RETRY_MS; !closed; wait = Math.min(START_RETRY_MAX_MS, wait * 2)) {
+      try {
+        const open = await desk.start();
+        for (const q of open) if (q.closesAt <= startedAt) overdueAtStart.add(q.id);
+        return;
+      } catch (err) {
+        log.error({ err, retry_ms: wait }, 'reading the open quizzes failed; retrying');
+        await new Promise((r) => setTimeout(r, wait).unref());
+      }
+    }
   };
 
-  desk.start();
+  const started = track(startDesk());
 
   return {
     commands: list,
     quizzes: desk,
+    started,
 
     prepare(commandName: string, input: ParamInput, caller: Caller): Prepared {
       const startedMs = performance.now();
@@ -202,13 +237,15 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
           return { ok: false, reply: { ...r.reply, visibility: 'private' } };
         }
         // Only accepted commands count, so a typo never locks anyone out; a TA closing a quiz mid-demo is never held back.
-        if (!cmd.taOnly) {
-          const who = `${caller.platform}:${caller.userId}`;
+        let cooldownAt: number | null = null;
+        if (!cmd.taOnly && cooldownMs > 0) {
+          const who = cooldownKey(caller);
           const wait = cooldowns.remaining(who);
           if (wait > 0) return refuse(cmd.name, 'cooldown', cooldownText(wait));
           cooldowns.start(who);
+          cooldownAt = services.now();
         }
-        return { ok: true, visibility: cmd.visibility, execute: guarded(cmd, caller, startedMs, r.execute) };
+        return { ok: true, visibility: cmd.visibility, execute: guarded(cmd, caller, startedMs, r.execute, cooldownAt) };
       } catch (err) {
         log.error({ err, command: commandName.slice(0, NAME_MAX) }, 'prepare failed');
         logCommand(caller, commandName.replace(/^\//, '').slice(0, NAME_MAX), 'error', startedMs);
@@ -220,21 +257,19 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
       const startedMs = performance.now();
       let result: { reply: Reply; outcome: AnswerOutcome };
       try {
-        result = answerAndOutcome(quizId, choice, caller);
+        result = await desk.answer(quizId, choice, caller);
       } catch (err) {
         log.error({ err, quizId }, 'answer failed');
-        result = { reply: privateText(SORRY('recording your answer')), outcome: 'error' };
+        const text = err instanceof StoreUnavailableError ? DB_DOWN('your answer was not recorded') : SORRY('recording your answer');
+        result = { reply: privateText(text), outcome: 'error' };
       }
       log.info?.({ platform: caller.platform, command: 'answer', outcome: result.outcome, duration_ms: Math.round(performance.now() - startedMs), class: caller.classId, quiz: quizId.slice(0, 64) }, 'quiz answer');
       return result.reply;
     },
 
     setQuizLocation(quizId: string, location: QuizLocation): void {
-      try {
-        services.store.setQuizLocation(quizId, location);
-      } catch (err) {
-        log.error({ err, quizId }, 'setQuizLocation failed');
-      }
+      // Adapters do not wait; close() does. A lost location is not a lost summary: it goes to the class channel.
+      void track(services.store.setQuizLocation(quizId, location).catch((err: unknown) => log.error({ err, quizId }, 'setQuizLocation failed')));
     },
 
     onQuizClosed(listener) {

@@ -8,7 +8,7 @@ import type { CachedRenderer, RenderCacheStats } from '../../src/render/cache.ts
 import { configuredRenderer } from '../../src/render/configured.ts';
 import { breakdownAlt, chartAlt, createChartCanvas, exampleAlt, pngSize, renderBreakdownPng, renderChartPng, renderExamplePng } from '../../src/render/index.ts';
 import type { Renderer } from '../../src/render/types.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore } from '../../src/store/index.ts';
 
 export type Side = 'gradbot' | 'baseline';
 
@@ -21,7 +21,7 @@ export interface BenchBot {
   /** Render worker threads (0: the main thread renders). */
   workers: number;
   /** Quizzes still open (each /explode opens one for 10 minutes; the core keeps their timers). */
-  openQuizzes(): number;
+  openQuizzes(): Promise<number>;
   /** Commands that failed inside the core (logged by it); the bench expects none. */
   errors(): number;
   close(): Promise<void>;
@@ -64,7 +64,8 @@ export function productionBot(dbPath: string): BenchBot {
     },
     close: () => renderer.close(),
   };
-  const store = openStore(config.databaseUrl);
+  // SQLite, opened synchronously: the bench times the bot, not the database's start.
+  const store = openSqliteStore(dbPath);
   const log = countingLog();
   const bot = createGradbot({ services: { renderer: counted, store, now: Date.now }, quizMinutes: config.quizMinutes, log });
   return {
@@ -74,12 +75,12 @@ export function productionBot(dbPath: string): BenchBot {
     cache: () => cached?.stats() ?? null,
     // The pool's own default (src/render/pool.ts): one worker per core.
     workers: config.render.workers > 0 ? config.render.workers : Math.max(1, availableParallelism()),
-    openQuizzes: () => store.openQuizzes().length,
+    openQuizzes: async () => (await store.openQuizzes()).length,
     errors: () => log.count,
     async close() {
       await bot.close();
       await counted.close();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -113,7 +114,7 @@ export function naiveBot(dbPath: string): BenchBot {
     accepting: true,
     async close() {},
   };
-  const store = openStore(`sqlite:${dbPath}`);
+  const store = openSqliteStore(dbPath);
   const log = countingLog();
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, log });
   return {
@@ -122,11 +123,11 @@ export function naiveBot(dbPath: string): BenchBot {
     renders: () => renders,
     cache: () => null,
     workers: 0,
-    openQuizzes: () => store.openQuizzes().length,
+    openQuizzes: async () => (await store.openQuizzes()).length,
     errors: () => log.count,
     async close() {
       await bot.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirs } from '../ops/make-dirs.ts';
 import { join } from 'node:path';
 import type { ReplyImage } from '../reply.ts';
 import type { CliIO } from './io.ts';
 
 async function writeImages(dir: string, images: readonly ReplyImage[]): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  makeDirs(dir);
   return Promise.all(
     images.map(async (img) => {
       const path = join(dir, img.name);

@@ -121,11 +121,11 @@ export async function checkDatabase(env: NodeJS.ProcessEnv): Promise<Finding> {
   try {
     const target = parseDatabaseUrl(url);
     const existed = !target.memory && existsSync(target.path);
-    const store = openStore(url);
+    const store = await openStore(url);
     try {
-      if (!store.writable()) return { status: 'fail', title: `database ${target.path}: opened, but a write was refused (read-only file system, or locked by another process)`, fix };
+      if (!(await store.writable())) return { status: 'fail', title: `database ${target.path}: opened, but a write was refused (read-only file system, or locked by another process)`, fix };
     } finally {
-      store.close();
+      await store.close();
     }
     const version = Math.max(...migrations.map((m) => m.version));
     if (target.memory) return { status: 'warn', title: 'database: in memory (sqlite::memory:): quizzes and scores are lost on every restart', fix: 'set DATABASE_URL=sqlite:./data/gradbot.db to keep them' };

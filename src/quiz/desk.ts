@@ -10,7 +10,11 @@ import { letter, type Question } from './types.ts';
  * The quiz lifecycle: open (stored, with its closing time), answer once,
  * close on time or on a TA's word, and the summary for the thread. Timers are
  * rebuilt from the store by start(), so a restart still closes every open
- * quiz on time, and an overdue one at once.
+ * quiz on time, and an overdue one at once; a sweep every few seconds arms
+ * quizzes other instances opened, so a quiz closes on time even when the
+ * instance that opened it is gone. Every instance may fire the same quiz's
+ * timer: the store lets exactly one of them close it, and only that one
+ * announces the summary.
  */
 
 /** Who is answering or asking; the adapters' Caller fits this shape. */
@@ -50,6 +54,9 @@ export interface DeskLog {
   error(obj: object, msg: string): void;
 }
 
+/** How a click ended, for the log line (the Reply says it to the student). */
+export type AnswerOutcome = 'correct' | 'wrong' | 'already' | 'closed' | 'unknown-quiz' | 'bad-choice';
+
 export interface QuizDeskOptions {
   store: Store;
   now(): number;
@@ -57,6 +64,8 @@ export interface QuizDeskOptions {
   log?: DeskLog;
   /** Quiz ids; tests may pin them. */
   newId?: () => string;
+  /** How often (ms) to look for open quizzes this instance has no timer for; default 10 000, 0 turns it off. */
+  sweepMs?: number;
 }
 
 export interface OpenRequest {
@@ -86,6 +95,9 @@ export function newQuizId(): string {
 
 /** setTimeout's longest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
+const SWEEP_MS = 10_000;
+/** A close that failed (the database unreachable) is retried after 1 s, 2 s, 4 s… up to this. */
+const RETRY_MAX_MS = 30_000;
 
 const clip = (s: string, n: number) => clipText(s, n);
 
@@ -94,6 +106,8 @@ export class QuizDesk {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly listeners: ((e: QuizClosed) => void)[] = [];
   private readonly newId: () => string;
+  private readonly failures = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly opts: QuizDeskOptions) {
@@ -109,31 +123,57 @@ export class QuizDesk {
     return this.opts.now();
   }
 
-  /** Arms a timer for every open quiz in the store; overdue ones close on the next tick. */
-  start(): void {
+  /**
+   * Arms a timer for every open quiz in the store (overdue ones close on the
+   * next tick) and starts the sweep; resolves with the quizzes found open.
+   */
+  async start(): Promise<QuizRecord[]> {
     this.stopped = false;
-    for (const q of this.store.openQuizzes()) this.arm(q.id, q.closesAt);
+    const open = await this.store.openQuizzes();
+    if (this.stopped) return open;
+    for (const q of open) this.arm(q.id, q.closesAt);
+    const every = this.opts.sweepMs ?? SWEEP_MS;
+    if (every > 0 && !this.sweeper) {
+      this.sweeper = setInterval(() => void this.sweep(), every);
+      this.sweeper.unref();
+    }
+    return open;
+  }
+
+  /** Arms the open quizzes this instance has no timer for: ones another instance opened. */
+  async sweep(): Promise<void> {
+    try {
+      const open = await this.store.openQuizzes();
+      for (const q of open) if (!this.timers.has(q.id) && !this.failures.has(q.id)) this.arm(q.id, q.closesAt);
+    } catch (e) {
+      this.opts.log?.error({ err: e }, 'looking for open quizzes failed; trying again at the next sweep');
+    }
   }
 
   stop(): void {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.failures.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 
   onClosed(listener: (e: QuizClosed) => void): void {
     this.listeners.push(listener);
   }
 
-  minutesFor(classId: string): number {
-    return this.store.getClassSettings(classId).quizMinutes ?? this.policy.defaultMinutes;
+  /** Read from the store every time, never cached: a TA's setting on one instance holds on all of them. */
+  async minutesFor(classId: string): Promise<number> {
+    return (await this.store.getClassSettings(classId)).quizMinutes ?? this.policy.defaultMinutes;
   }
 
-  setMinutes(classId: string, minutes: number | null): void {
-    this.store.setClassSettings(classId, { quizMinutes: minutes });
+  async setMinutes(classId: string, minutes: number | null): Promise<void> {
+    await this.store.setClassSettings(classId, { quizMinutes: minutes });
   }
 
-  open(req: OpenRequest): QuizRecord {
+  async open(req: OpenRequest): Promise<QuizRecord> {
+    const minutes = await this.minutesFor(req.by.classId);
     const now = this.now();
     const q = req.question;
     const record: QuizRecord = {
@@ -150,11 +190,11 @@ export class QuizDesk {
       reviewOf: req.reviewOf ?? null,
       createdBy: req.by.userId,
       createdAt: now,
-      closesAt: now + Math.round(this.minutesFor(req.by.classId) * 60_000),
+      closesAt: now + Math.round(minutes * 60_000),
       closedAt: null,
       location: null,
     };
-    this.store.createQuiz(record);
+    await this.store.createQuiz(record);
     this.arm(record.id, record.closesAt);
     return record;
   }
@@ -168,13 +208,13 @@ export class QuizDesk {
    * choices in a new order; null when none is due. Serving it pushes the
    * review back, so asking twice does not serve it twice.
    */
-  takeReview(who: Participant): { question: Question; rootQuizId: string; seed: number } | null {
-    const due = this.store.dueReview(who.classId, who.userId, this.now());
-    if (!due) return null;
-    const root = this.store.getQuiz(due.rootQuizId);
+  async takeReview(who: Participant): Promise<{ question: Question; rootQuizId: string; seed: number } | null> {
+    const now = this.now();
+    const taken = await this.store.takeReview(who.classId, who.userId, now, now + this.policy.reviewDelayMs, this.policy.reviewAfterAnswers);
+    if (!taken) return null;
+    const root = await this.store.getQuiz(taken.rootQuizId);
     if (!root) return null;
-    const answered = this.store.rankOf(who.classId, who.userId)?.answered ?? 0;
-    this.store.snoozeReview(who.classId, who.userId, root.id, this.now() + this.policy.reviewDelayMs, answered + this.policy.reviewAfterAnswers);
+    const answered = taken.answered;
     const seed = hashSeed(root.id, who.userId, answered);
     const q = reshuffle(
       { kind: root.kind as Question['kind'], topic: root.topic as Question['topic'], question: root.question, choices: root.choices, answer: root.answer, explanation: root.explanation },
@@ -187,28 +227,29 @@ export class QuizDesk {
    * A click: recorded once, answered privately with the explanation. The
    * score goes to the quiz's class, whatever channel or thread the click came from.
    */
-  answer(quizId: string, choice: number, who: Participant): Reply {
-    const quiz = this.store.getQuiz(quizId);
-    if (!quiz) return privateText('Unknown or expired quiz.');
-    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return privateText("That choice isn't on this quiz.");
+  async answer(quizId: string, choice: number, who: Participant): Promise<{ reply: Reply; outcome: AnswerOutcome }> {
+    const quiz = await this.store.getQuiz(quizId);
+    if (!quiz) return { reply: privateText('Unknown or expired quiz.'), outcome: 'unknown-quiz' };
+    const already = (a: { choice: number }) => ({ reply: privateText(`You already answered **${letter(a.choice)}**; one answer per person.`), outcome: 'already' as const });
+    const closed = { reply: privateText('This quiz is closed; the answer is in the summary.'), outcome: 'closed' as const };
+    if (!Number.isInteger(choice) || choice < 0 || choice >= quiz.choices.length) return { reply: privateText("That choice isn't on this quiz."), outcome: 'bad-choice' };
     const now = this.now();
-    const previous = this.store.getAnswer(quizId, who.userId);
-    if (previous) return privateText(`You already answered **${letter(previous.choice)}**; one answer per person.`);
     if (quiz.closedAt !== null || now >= quiz.closesAt) {
+      const previous = await this.store.getAnswer(quizId, who.userId);
+      if (previous) return already(previous);
       // A late timer: close it now so the summary goes out.
-      if (quiz.closedAt === null) this.close(quizId);
-      return privateText('This quiz is closed; the answer is in the summary.');
+      if (quiz.closedAt === null) await this.close(quizId);
+      return closed;
     }
     const correct = choice === quiz.answer;
     const root = quiz.reviewOf ?? quiz.id;
-    const classId = quiz.classId;
-    const before = this.store.rankOf(classId, who.userId);
     const review: ReviewChange = correct
       ? { op: 'clear', rootQuizId: root }
-      : { op: 'add', rootQuizId: root, dueAt: now + this.policy.reviewDelayMs, afterAnswers: (before?.answered ?? 0) + 1 + this.policy.reviewAfterAnswers };
-    const r = this.store.recordAnswer({
+      : { op: 'add', rootQuizId: root, dueAt: now + this.policy.reviewDelayMs, afterMore: this.policy.reviewAfterAnswers };
+    // The store decides, in one transaction: a duplicate (this click on another instance too) or a closed quiz loses here.
+    const r = await this.store.recordAnswer({
       quizId,
-      classId,
+      classId: quiz.classId,
       userId: who.userId,
       userName: who.userName,
       choice,
@@ -217,25 +258,29 @@ export class QuizDesk {
       points: this.policy.pointsPerCorrect,
       review,
     });
-    if (r.status === 'duplicate') return privateText(`You already answered **${letter(r.existing.choice)}**; one answer per person.`);
-    if (r.status === 'closed') return privateText('This quiz is closed; the answer is in the summary.');
+    if (r.status === 'duplicate') return already(r.existing);
+    if (r.status === 'closed') return closed;
     const right = `**${letter(quiz.answer)}**: ${quiz.choices[quiz.answer]}`;
     const explanation = clip(quiz.explanation, 900);
     if (correct) {
-      const streak = this.store.rankOf(classId, who.userId)?.streak ?? 1;
+      const streak = r.score.streak;
       const streakNote = streak > 1 ? ` Streak: ${streak} in a row.` : '';
-      return privateText(`Correct! ${right}.${streakNote}\n${explanation}`);
+      return { reply: privateText(`Correct! ${right}.${streakNote}\n${explanation}`), outcome: 'correct' };
     }
-    return privateText(`Not quite: the answer is ${right} (you chose **${letter(choice)}**). It will come back to you for review.\n${explanation}`);
+    return { reply: privateText(`Not quite: the answer is ${right} (you chose **${letter(choice)}**). It will come back to you for review.\n${explanation}`), outcome: 'wrong' };
   }
 
-  /** Closes a quiz now; the closing event goes to the listeners. Null when unknown or already closed. */
-  close(quizId: string): QuizClosed | null {
+  /**
+   * Closes a quiz now; the closing event goes to the listeners. Null when
+   * unknown or already closed (by a TA, a timer, or another instance).
+   */
+  async close(quizId: string): Promise<QuizClosed | null> {
     this.disarm(quizId);
-    if (!this.store.closeQuiz(quizId, this.now())) return null;
-    const quiz = this.store.getQuiz(quizId);
+    if (!(await this.store.closeQuiz(quizId, this.now()))) return null;
+    this.failures.delete(quizId);
+    const quiz = await this.store.getQuiz(quizId);
     if (!quiz) return null;
-    const event = { quiz, summary: this.summary(quiz) };
+    const event = { quiz, summary: await this.summary(quiz) };
     for (const l of this.listeners) {
       try {
         l(event);
@@ -247,8 +292,8 @@ export class QuizDesk {
   }
 
   /** The closing summary: how many answered, the share correct, the right answer and why. */
-  summary(quiz: QuizRecord): Reply {
-    const answers = this.store.answersOf(quiz.id);
+  async summary(quiz: QuizRecord): Promise<Reply> {
+    const answers = await this.store.answersOf(quiz.id);
     const n = answers.length;
     const right = answers.filter((a) => a.correct).length;
     const counts = quiz.choices.map((_, i) => `${letter(i)} ${answers.filter((a) => a.choice === i).length}`).join(' · ');
@@ -270,12 +315,17 @@ export class QuizDesk {
     const t = setTimeout(() => {
       this.timers.delete(quizId);
       if (delay > MAX_DELAY) return this.arm(quizId, closesAt);
-      try {
-        this.close(quizId);
-      } catch (e) {
-        // A throw here would be an uncaught exception in a timer and take the process down.
-        this.opts.log?.error({ err: e, quizId }, 'closing a quiz on time failed');
-      }
+      this.close(quizId).then(
+        () => this.failures.delete(quizId),
+        (e: unknown) => {
+          // A rejection here would be unhandled and take the process down: retry with backoff instead.
+          const n = (this.failures.get(quizId) ?? 0) + 1;
+          this.failures.set(quizId, n);
+          const wait = Math.min(RETRY_MAX_MS, 1000 * 2 ** (n - 1));
+          this.opts.log?.error({ err: e, quizId, attempt: n, retry_ms: wait }, 'closing a quiz on time failed; retrying');
+          this.arm(quizId, this.now() + wait);
+        },
+      );
     }, Math.min(delay, MAX_DELAY));
     // A pending quiz must not keep a finished process (a test, the CLI) alive.
     t.unref();

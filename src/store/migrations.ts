@@ -1,11 +1,15 @@
 /**
- * Numbered, append-only schema migrations. Never edit one that has shipped:
- * add the next number. Each runs once, in its own transaction.
+ * Numbered, append-only schema migrations, one text per engine. Never edit
+ * one that has shipped: add the next number. Each runs once, in its own
+ * transaction; both engines reach the same schema at the same version.
  */
 export interface Migration {
   version: number;
   name: string;
+  /** SQLite's dialect. */
   sql: string;
+  /** PostgreSQL's: BIGINT epoch milliseconds, and a sequence where SQLite orders by rowid. */
+  postgres: string;
 }
 
 export const migrations: readonly Migration[] = [
@@ -72,5 +76,85 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (class_id, user_id, root_quiz_id)
       );
     `,
+    postgres: `
+      CREATE TABLE quizzes (
+        id          TEXT PRIMARY KEY,
+        class_id    TEXT NOT NULL,
+        platform    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        topic       TEXT NOT NULL,
+        question    TEXT NOT NULL,
+        choices     TEXT NOT NULL,
+        answer      INTEGER NOT NULL,
+        explanation TEXT NOT NULL,
+        seed        BIGINT NOT NULL,
+        review_of   TEXT,
+        created_by  TEXT NOT NULL,
+        created_at  BIGINT NOT NULL,
+        closes_at   BIGINT NOT NULL,
+        closed_at   BIGINT,
+        location    TEXT,
+        -- SQLite's rowid: insertion order breaks ties between equal timestamps.
+        seq         BIGSERIAL NOT NULL
+      );
+      CREATE INDEX quizzes_open ON quizzes (closes_at) WHERE closed_at IS NULL;
+      CREATE INDEX quizzes_class ON quizzes (class_id, created_at);
+
+      CREATE TABLE answers (
+        quiz_id     TEXT NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+        user_id     TEXT NOT NULL,
+        user_name   TEXT NOT NULL,
+        choice      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answered_at BIGINT NOT NULL,
+        seq         BIGSERIAL NOT NULL,
+        UNIQUE (quiz_id, user_id)
+      );
+
+      CREATE TABLE scores (
+        class_id        TEXT NOT NULL,
+        user_id         TEXT NOT NULL,
+        user_name       TEXT NOT NULL,
+        points          INTEGER NOT NULL DEFAULT 0,
+        answered        INTEGER NOT NULL DEFAULT 0,
+        correct         INTEGER NOT NULL DEFAULT 0,
+        streak          INTEGER NOT NULL DEFAULT 0,
+        best_streak     INTEGER NOT NULL DEFAULT 0,
+        last_correct_at BIGINT,
+        PRIMARY KEY (class_id, user_id)
+      );
+
+      CREATE TABLE class_settings (
+        class_id     TEXT PRIMARY KEY,
+        quiz_minutes DOUBLE PRECISION
+      );
+
+      CREATE TABLE reviews (
+        class_id      TEXT NOT NULL,
+        user_id       TEXT NOT NULL,
+        root_quiz_id  TEXT NOT NULL REFERENCES quizzes (id) ON DELETE CASCADE,
+        due_at        BIGINT NOT NULL,
+        after_answers INTEGER NOT NULL,
+        PRIMARY KEY (class_id, user_id, root_quiz_id)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'per-user command cooldowns, shared by every instance',
+    sql: `
+      CREATE TABLE cooldowns (
+        key   TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+      );
+    `,
+    postgres: `
+      CREATE TABLE cooldowns (
+        key   TEXT PRIMARY KEY,
+        until BIGINT NOT NULL
+      );
+    `,
   },
 ];
+
+export const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));

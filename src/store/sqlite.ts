@@ -1,130 +1,28 @@
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations.ts';
-import type {
-  AnswerRecord,
-  ClassSettings,
-  DueReview,
-  ExportRow,
-  NewAnswer,
-  NewQuiz,
-  QuizRecord,
-  RankedScore,
-  RecordResult,
-  ScoreRow,
-  Store,
-} from './types.ts';
-
-interface QuizRow {
-  id: string;
-  class_id: string;
-  platform: string;
-  kind: string;
-  topic: string;
-  question: string;
-  choices: string;
-  answer: number;
-  explanation: string;
-  seed: number;
-  review_of: string | null;
-  created_by: string;
-  created_at: number;
-  closes_at: number;
-  closed_at: number | null;
-  location: string | null;
-}
-
-interface AnswerRow {
-  quiz_id: string;
-  user_id: string;
-  user_name: string;
-  choice: number;
-  correct: number;
-  answered_at: number;
-}
-
-interface ScoreDbRow {
-  class_id: string;
-  user_id: string;
-  user_name: string;
-  points: number;
-  answered: number;
-  correct: number;
-  streak: number;
-  best_streak: number;
-  last_correct_at: number | null;
-}
-
-interface ReviewRow {
-  root_quiz_id: string;
-  due_at: number;
-  after_answers: number;
-}
-
-const quizOf = (r: QuizRow): QuizRecord => ({
-  id: r.id,
-  classId: r.class_id,
-  platform: r.platform,
-  kind: r.kind,
-  topic: r.topic,
-  question: r.question,
-  choices: JSON.parse(r.choices) as string[],
-  answer: r.answer,
-  explanation: r.explanation,
-  seed: r.seed,
-  reviewOf: r.review_of,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  closesAt: r.closes_at,
-  closedAt: r.closed_at,
-  location: r.location,
-});
-
-const answerOf = (r: AnswerRow): AnswerRecord => ({
-  quizId: r.quiz_id,
-  userId: r.user_id,
-  userName: r.user_name,
-  choice: r.choice,
-  correct: r.correct === 1,
-  answeredAt: r.answered_at,
-});
-
-const scoreOf = (r: ScoreDbRow): ScoreRow => ({
-  classId: r.class_id,
-  userId: r.user_id,
-  userName: r.user_name,
-  points: r.points,
-  answered: r.answered,
-  correct: r.correct,
-  streak: r.streak,
-  bestStreak: r.best_streak,
-  lastCorrectAt: r.last_correct_at,
-});
-
-const reviewOf = (r: ReviewRow): DueReview => ({ rootQuizId: r.root_quiz_id, dueAt: r.due_at, afterAnswers: r.after_answers });
-
-/**
- * The leaderboard order, in one place so the top 10 and a caller's rank agree:
- * more points first; on equal points whoever reached them first (earliest
- * latest-correct answer); then name, then id, so the order is total.
- */
-const ORDER = `points DESC, COALESCE(last_correct_at, 9007199254740991) ASC, user_name ASC, user_id ASC`;
+import { answerOf, ORDER, quizOf, reviewOf, scoreOf, type AnswerRow, type QuizRow, type ReviewRow, type ScoreDbRow } from './rows.ts';
+import type { AnswerRecord, ClassSettings, DueReview, ExportRow, NewAnswer, NewQuiz, QuizRecord, RankedScore, RecordResult, Store, TakenReview } from './types.ts';
 
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = allMigrations): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const isDone = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (done.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-    }).immediate();
-    applied.push(m.version);
+    // Checked again under the write lock: a second process starting at the same moment may have just applied it.
+    const ran = db
+      .transaction(() => {
+        if (isDone.get(m.version)) return false;
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+        return true;
+      })
+      .immediate();
+    if (ran) applied.push(m.version);
   }
   return applied;
 }
 
-/** Opens (creating if needed) a SQLite database; ":memory:" for tests. */
+/** Opens (creating if needed) a SQLite database; ":memory:" for tests. Synchronous: the driver is. */
 export function openSqliteStore(path: string): Store {
   const db = new Database(path);
   try {
@@ -160,6 +58,7 @@ function statements(db: Database.Database) {
        WHERE EXISTS (SELECT 1 FROM quizzes WHERE id = @quizId AND closed_at IS NULL AND closes_at > @answeredAt)
        ON CONFLICT (quiz_id, user_id) DO NOTHING`,
     ),
+    // RETURNING hands back the row as this answer left it, inside the same transaction.
     upsertScore: db.prepare(
       `INSERT INTO scores (class_id, user_id, user_name, points, answered, correct, streak, best_streak, last_correct_at)
        VALUES (@classId, @userId, @userName, @points, 1, @correct, @correct, @correct, CASE WHEN @correct = 1 THEN @answeredAt END)
@@ -170,7 +69,8 @@ function statements(db: Database.Database) {
          correct = correct + excluded.correct,
          streak = CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END,
          best_streak = MAX(best_streak, CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END),
-         last_correct_at = CASE WHEN excluded.correct = 1 THEN MAX(COALESCE(last_correct_at, 0), excluded.last_correct_at) ELSE last_correct_at END`,
+         last_correct_at = CASE WHEN excluded.correct = 1 THEN MAX(COALESCE(last_correct_at, 0), excluded.last_correct_at) ELSE last_correct_at END
+       RETURNING *`,
     ),
     addReview: db.prepare(
       `INSERT INTO reviews (class_id, user_id, root_quiz_id, due_at, after_answers) VALUES (?, ?, ?, ?, ?)
@@ -200,49 +100,67 @@ function statements(db: Database.Database) {
        ORDER BY r.due_at, r.root_quiz_id LIMIT 1`,
     ),
     snooze: db.prepare('UPDATE reviews SET due_at = ?, after_answers = ? WHERE class_id = ? AND user_id = ? AND root_quiz_id = ?'),
+    answeredBy: db.prepare('SELECT answered FROM scores WHERE class_id = ? AND user_id = ?'),
+    claimCooldown: db.prepare(
+      `INSERT INTO cooldowns (key, until) VALUES (@key, @until)
+       ON CONFLICT (key) DO UPDATE SET until = excluded.until WHERE cooldowns.until <= @now
+       RETURNING until`,
+    ),
+    cooldownUntil: db.prepare('SELECT until FROM cooldowns WHERE key = ?'),
+    pruneCooldowns: db.prepare('DELETE FROM cooldowns WHERE until <= ?'),
     reviewsOf: db.prepare('SELECT root_quiz_id, due_at, after_answers FROM reviews WHERE class_id = ? AND user_id = ? ORDER BY due_at, root_quiz_id'),
   };
 }
 
+/** Claims between sweeps of expired cooldown rows, so the table cannot grow without bound. */
+const PRUNE_EVERY = 1000;
+
+/**
+ * better-sqlite3 answers synchronously; the async methods only fit the
+ * contract. Each write that must be atomic runs in an IMMEDIATE transaction,
+ * which takes the write lock up front, so a second process on the same file
+ * cannot slip between its statements.
+ */
 class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
   private readonly s: ReturnType<typeof statements>;
+  private claims = 0;
 
   constructor(private readonly db: Database.Database) {
     this.s = statements(db);
   }
 
-  createQuiz(q: NewQuiz): void {
+  async createQuiz(q: NewQuiz): Promise<void> {
     this.s.insertQuiz.run({ ...q, choices: JSON.stringify(q.choices) });
   }
 
-  getQuiz(id: string): QuizRecord | null {
+  async getQuiz(id: string): Promise<QuizRecord | null> {
     const r = this.s.getQuiz.get(id) as QuizRow | undefined;
     return r ? quizOf(r) : null;
   }
 
-  openQuizzes(): QuizRecord[] {
+  async openQuizzes(): Promise<QuizRecord[]> {
     return (this.s.openQuizzes.all() as QuizRow[]).map(quizOf);
   }
 
-  latestOpenQuiz(classId: string): QuizRecord | null {
+  async latestOpenQuiz(classId: string): Promise<QuizRecord | null> {
     const r = this.s.latestOpen.get(classId) as QuizRow | undefined;
     return r ? quizOf(r) : null;
   }
 
-  quizCount(classId: string): number {
+  async quizCount(classId: string): Promise<number> {
     return (this.s.quizCount.get(classId) as { n: number }).n;
   }
 
-  setQuizLocation(id: string, location: string): void {
+  async setQuizLocation(id: string, location: string): Promise<void> {
     this.s.setLocation.run(location, id);
   }
 
-  closeQuiz(id: string, at: number): boolean {
+  async closeQuiz(id: string, at: number): Promise<boolean> {
     return this.s.closeQuiz.run(at, id).changes === 1;
   }
 
-  recordAnswer(a: NewAnswer): RecordResult {
-    // IMMEDIATE takes the write lock up front, so a second process cannot slip between insert and score.
+  async recordAnswer(a: NewAnswer): Promise<RecordResult> {
     return this.db
       .transaction((): RecordResult => {
         const ins = this.s.insertAnswer.run({
@@ -254,35 +172,35 @@ class SqliteStore implements Store {
           answeredAt: a.answeredAt,
         });
         if (ins.changes !== 1) {
-          const existing = this.getAnswer(a.quizId, a.userId);
-          return existing ? { status: 'duplicate', existing } : { status: 'closed' };
+          const existing = this.s.getAnswer.get(a.quizId, a.userId) as AnswerRow | undefined;
+          return existing ? { status: 'duplicate', existing: answerOf(existing) } : { status: 'closed' };
         }
-        this.s.upsertScore.run({
+        const score = this.s.upsertScore.get({
           classId: a.classId,
           userId: a.userId,
           userName: a.userName,
           points: a.correct ? a.points : 0,
           correct: a.correct ? 1 : 0,
           answeredAt: a.answeredAt,
-        });
+        }) as ScoreDbRow;
         const r = a.review;
-        if (r?.op === 'add') this.s.addReview.run(a.classId, a.userId, r.rootQuizId, r.dueAt, r.afterAnswers);
+        if (r?.op === 'add') this.s.addReview.run(a.classId, a.userId, r.rootQuizId, r.dueAt, score.answered + r.afterMore);
         else if (r?.op === 'clear') this.s.clearReview.run(a.classId, a.userId, r.rootQuizId);
-        return { status: 'recorded' };
+        return { status: 'recorded', score: scoreOf(score) };
       })
       .immediate();
   }
 
-  getAnswer(quizId: string, userId: string): AnswerRecord | null {
+  async getAnswer(quizId: string, userId: string): Promise<AnswerRecord | null> {
     const r = this.s.getAnswer.get(quizId, userId) as AnswerRow | undefined;
     return r ? answerOf(r) : null;
   }
 
-  answersOf(quizId: string): AnswerRecord[] {
+  async answersOf(quizId: string): Promise<AnswerRecord[]> {
     return (this.s.answersOf.all(quizId) as AnswerRow[]).map(answerOf);
   }
 
-  exportAnswers(classId: string): ExportRow[] {
+  async exportAnswers(classId: string): Promise<ExportRow[]> {
     return (this.s.exportAnswers.all(classId) as (AnswerRow & { question: string; choices: string })[]).map((r) => ({
       ...answerOf(r),
       question: r.question,
@@ -290,16 +208,16 @@ class SqliteStore implements Store {
     }));
   }
 
-  leaderboard(classId: string, limit: number): RankedScore[] {
+  async leaderboard(classId: string, limit: number): Promise<RankedScore[]> {
     return (this.s.top.all(classId, limit) as ScoreDbRow[]).map((r, i) => ({ ...scoreOf(r), rank: i + 1 }));
   }
 
-  rankOf(classId: string, userId: string): RankedScore | null {
+  async rankOf(classId: string, userId: string): Promise<RankedScore | null> {
     const r = this.s.rank.get(classId, userId) as (ScoreDbRow & { rank: number }) | undefined;
     return r ? { ...scoreOf(r), rank: r.rank } : null;
   }
 
-  resetScores(classId: string): number {
+  async resetScores(classId: string): Promise<number> {
     return this.db
       .transaction(() => {
         this.s.deleteReviews.run(classId);
@@ -308,29 +226,49 @@ class SqliteStore implements Store {
       .immediate();
   }
 
-  getClassSettings(classId: string): ClassSettings {
+  async getClassSettings(classId: string): Promise<ClassSettings> {
     const r = this.s.getSettings.get(classId) as { quiz_minutes: number | null } | undefined;
     return { quizMinutes: r?.quiz_minutes ?? null };
   }
 
-  setClassSettings(classId: string, s: ClassSettings): void {
+  async setClassSettings(classId: string, s: ClassSettings): Promise<void> {
     this.s.setSettings.run(classId, s.quizMinutes);
   }
 
-  dueReview(classId: string, userId: string, now: number): DueReview | null {
+  async dueReview(classId: string, userId: string, now: number): Promise<DueReview | null> {
     const r = this.s.dueReview.get(classId, userId, now) as ReviewRow | undefined;
     return r ? reviewOf(r) : null;
   }
 
-  snoozeReview(classId: string, userId: string, rootQuizId: string, dueAt: number, afterAnswers: number): void {
-    this.s.snooze.run(dueAt, afterAnswers, classId, userId, rootQuizId);
+  async takeReview(classId: string, userId: string, now: number, snoozeUntil: number, afterMore: number): Promise<TakenReview | null> {
+    return this.db
+      .transaction((): TakenReview | null => {
+        const due = this.s.dueReview.get(classId, userId, now) as ReviewRow | undefined;
+        if (!due) return null;
+        const answered = (this.s.answeredBy.get(classId, userId) as { answered: number } | undefined)?.answered ?? 0;
+        this.s.snooze.run(snoozeUntil, answered + afterMore, classId, userId, due.root_quiz_id);
+        return { rootQuizId: due.root_quiz_id, answered };
+      })
+      .immediate();
   }
 
-  reviewsOf(classId: string, userId: string): DueReview[] {
+  async reviewsOf(classId: string, userId: string): Promise<DueReview[]> {
     return (this.s.reviewsOf.all(classId, userId) as ReviewRow[]).map(reviewOf);
   }
 
-  writable(): boolean {
+  async claimCooldown(key: string, now: number, ms: number): Promise<number> {
+    if (ms <= 0) return 0;
+    return this.db
+      .transaction((): number => {
+        if (++this.claims % PRUNE_EVERY === 0) this.s.pruneCooldowns.run(now);
+        if (this.s.claimCooldown.get({ key, until: now + ms, now })) return 0;
+        const until = (this.s.cooldownUntil.get(key) as { until: number } | undefined)?.until ?? now;
+        return Math.max(1, until - now);
+      })
+      .immediate();
+  }
+
+  async writable(): Promise<boolean> {
     try {
       // An immediate transaction takes the write lock without changing anything.
       this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
@@ -340,7 +278,7 @@ class SqliteStore implements Store {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -1,10 +1,21 @@
 /**
- * What the teaching loop keeps: quizzes, answers, scores, class settings and
- * the spaced-review queue. Synchronous on purpose: the driver (better-sqlite3)
- * is, and every call touches a handful of rows, so a click never waits on I/O
- * queues and check-and-write happens in one transaction.
+ * What the teaching loop keeps: quizzes, answers, scores, class settings, the
+ * spaced-review queue and the per-user command cooldown. Asynchronous because
+ * the PostgreSQL driver is; the SQLite store answers at once. Every guarantee
+ * (one answer per student, one close per quiz, no lost score update, one
+ * cooldown per user) is decided inside the database, in one statement or one
+ * transaction, so it holds across any number of gradbot processes sharing it.
  * Timestamps are epoch milliseconds from Services.now().
  */
+
+/**
+ * The database cannot be reached (refused, reset, timed out, restarting).
+ * Callers answer "try again" rather than a generic failure; the store itself
+ * has already retried what was safe to retry.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
 
 export interface NewQuiz {
   id: string;
@@ -42,7 +53,8 @@ export interface AnswerRecord {
 
 /** How the answer changes the caller's review queue, decided by the quiz policy, applied in the same transaction. */
 export type ReviewChange =
-  | { op: 'add'; rootQuizId: string; dueAt: number; afterAnswers: number }
+  /** Due at dueAt, or once the student has given afterMore further answers (counted in the database). */
+  | { op: 'add'; rootQuizId: string; dueAt: number; afterMore: number }
   | { op: 'clear'; rootQuizId: string }
   | null;
 
@@ -60,7 +72,8 @@ export interface NewAnswer {
 }
 
 export type RecordResult =
-  | { status: 'recorded' }
+  /** The score row as this answer left it (read in the same transaction). */
+  | { status: 'recorded'; score: ScoreRow }
   | { status: 'duplicate'; existing: AnswerRecord }
   /** Unknown quiz, closed, or past its closing time. */
   | { status: 'closed' };
@@ -101,46 +114,66 @@ export interface DueReview {
   afterAnswers: number;
 }
 
+/** A review served by takeReview: which quiz to re-ask, and how many answers the student had given then. */
+export interface TakenReview {
+  rootQuizId: string;
+  answered: number;
+}
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
 export interface Store {
-  createQuiz(q: NewQuiz): void;
-  getQuiz(id: string): QuizRecord | null;
+  readonly engine: StoreEngine;
+  createQuiz(q: NewQuiz): Promise<void>;
+  getQuiz(id: string): Promise<QuizRecord | null>;
   /** Every quiz not yet closed, oldest closing first: what to schedule at startup. */
-  openQuizzes(): QuizRecord[];
+  openQuizzes(): Promise<QuizRecord[]>;
   /** The open quiz of a class created last, for a TA's "close the quiz now". */
-  latestOpenQuiz(classId: string): QuizRecord | null;
+  latestOpenQuiz(classId: string): Promise<QuizRecord | null>;
   /** How many quizzes a class has had; a counter for deterministic seeds. */
-  quizCount(classId: string): number;
-  setQuizLocation(id: string, location: string): void;
-  /** Marks the quiz closed; true only for the one call that closed it (safe to race). */
-  closeQuiz(id: string, at: number): boolean;
+  quizCount(classId: string): Promise<number>;
+  setQuizLocation(id: string, location: string): Promise<void>;
+  /** Marks the quiz closed; true only for the one call that closed it (safe to race, across processes too). */
+  closeQuiz(id: string, at: number): Promise<boolean>;
 
   /**
    * Records one answer and updates the score and review queue, atomically.
    * A second answer by the same user to the same quiz is refused by a UNIQUE
-   * constraint, so two clicks in the same millisecond count once.
+   * constraint, so two clicks in the same millisecond count once; the score
+   * is updated in SQL (points = points + 1), never read and written back.
    */
-  recordAnswer(a: NewAnswer): RecordResult;
-  getAnswer(quizId: string, userId: string): AnswerRecord | null;
-  answersOf(quizId: string): AnswerRecord[];
+  recordAnswer(a: NewAnswer): Promise<RecordResult>;
+  getAnswer(quizId: string, userId: string): Promise<AnswerRecord | null>;
+  answersOf(quizId: string): Promise<AnswerRecord[]>;
   /** All answers in a class, oldest first, with their quiz. */
-  exportAnswers(classId: string): ExportRow[];
+  exportAnswers(classId: string): Promise<ExportRow[]>;
 
   /** The class's scores in leaderboard order: points desc, then earliest last correct answer, then name, then id. */
-  leaderboard(classId: string, limit: number): RankedScore[];
-  rankOf(classId: string, userId: string): RankedScore | null;
+  leaderboard(classId: string, limit: number): Promise<RankedScore[]>;
+  rankOf(classId: string, userId: string): Promise<RankedScore | null>;
   /** Deletes the class's scores and review queue (answers stay for the export); returns the rows removed. */
-  resetScores(classId: string): number;
+  resetScores(classId: string): Promise<number>;
 
-  getClassSettings(classId: string): ClassSettings;
-  setClassSettings(classId: string, s: ClassSettings): void;
+  getClassSettings(classId: string): Promise<ClassSettings>;
+  setClassSettings(classId: string, s: ClassSettings): Promise<void>;
 
   /** The user's oldest review that is due: by time, or after enough other answers. */
-  dueReview(classId: string, userId: string, now: number): DueReview | null;
-  /** Pushes a review back after serving it, so it is not served twice at once. */
-  snoozeReview(classId: string, userId: string, rootQuizId: string, dueAt: number, afterAnswers: number): void;
-  reviewsOf(classId: string, userId: string): DueReview[];
+  dueReview(classId: string, userId: string, now: number): Promise<DueReview | null>;
+  /**
+   * Serves the oldest due review and pushes it back (due at snoozeUntil, or
+   * after afterMore further answers) in one step, so two instances asked at
+   * once never serve the same review twice. Null when none is due.
+   */
+  takeReview(classId: string, userId: string, now: number, snoozeUntil: number, afterMore: number): Promise<TakenReview | null>;
+  reviewsOf(classId: string, userId: string): Promise<DueReview[]>;
+
+  /**
+   * Starts a cooldown of ms for key unless one is running: 0 when started,
+   * otherwise the milliseconds left. One statement, so it holds across processes.
+   */
+  claimCooldown(key: string, now: number, ms: number): Promise<number>;
 
   /** Whether a write would succeed now (for /readyz and `gradbot doctor`); never throws. */
-  writable(): boolean;
-  close(): void;
+  writable(): Promise<boolean>;
+  close(): Promise<void>;
 }

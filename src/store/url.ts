@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { makeDirs } from '../ops/make-dirs.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
@@ -24,14 +25,15 @@ export function parseDatabaseUrl(url: string = DEFAULT_DATABASE_URL): DatabaseTa
 /**
  * Opens the store DATABASE_URL names, creating the parent directory. A path
  * that cannot be written fails here, at start, with the path in the message,
- * rather than at the first click.
+ * rather than at the first click; a path the kernel refuses (under /proc)
+ * fails at once instead of looping.
  */
-export function openStore(url: string | undefined = DEFAULT_DATABASE_URL): Store {
+export async function openStore(url: string | undefined = DEFAULT_DATABASE_URL): Promise<Store> {
   const target = parseDatabaseUrl(url || DEFAULT_DATABASE_URL);
   if (!target.memory) {
     const dir = dirname(target.path);
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       accessSync(dir, constants.W_OK);
       if (existsSync(target.path)) accessSync(target.path, constants.R_OK | constants.W_OK);
     } catch (e) {

@@ -55,3 +55,34 @@ describe('the core cools each user down between accepted commands, on every plat
     expect(r.bot.prepare('help', {}, ada).ok).toBe(true);
   });
 });
+
+describe('the cooldown holds across instances sharing one database', () => {
+  it('a command accepted on one instance is refused on another within the window, and allowed after', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'gradbot-cooldown-'));
+    const url = `sqlite:${join(dir, 'g.db')}`;
+    const clock = new Clock();
+    const one = rig({ url, now: clock.now, cooldownSeconds: 5 });
+    const two = rig({ url, now: clock.now, cooldownSeconds: 5 });
+    const ada = caller({ userId: 'ada' });
+    const exec = async (r: Rig) => {
+      const p = r.bot.prepare('help', {}, ada);
+      return p.ok ? p.execute() : p.reply;
+    };
+    try {
+      expect((await exec(one)).text).not.toBe(cooldownText(5));
+      clock.advance(1200);
+      // Instance two has never seen ada: its own memory lets her through, the store does not.
+      expect(await exec(two)).toEqual({ text: cooldownText(4), visibility: 'private' });
+      clock.advance(3800);
+      expect((await exec(two)).text).not.toMatch(/Easy there/);
+      expect((await exec(one)).text).toMatch(/Easy there/);
+    } finally {
+      await one.close();
+      await two.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

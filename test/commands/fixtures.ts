@@ -3,7 +3,7 @@ import type { Caller } from '../../commands/types.ts';
 import { createGradbot, type GradbotCore, type GradbotOptions } from '../../src/gradbot.ts';
 import type { ReplyImage } from '../../src/reply.ts';
 import type { Renderer, RenderRequest } from '../../src/render/types.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openSqliteStore, parseDatabaseUrl } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 
 /** A real (tiny) PNG, so adapters and tests see genuine image bytes. */
@@ -62,7 +62,7 @@ export interface Rig {
 }
 
 export function rig(opts: { url?: string; now?: () => number; store?: Store } & Partial<Omit<GradbotOptions, 'services'>> = {}): Rig {
-  const store = opts.store ?? openStore(opts.url ?? 'sqlite::memory:');
+  const store = opts.store ?? openSqliteStore(parseDatabaseUrl(opts.url ?? 'sqlite::memory:').path);
   const renderer = new FakeRenderer();
   const errors: { obj: object; msg: string }[] = [];
   const { url: _u, now, store: _s, ...rest } = opts;
@@ -74,7 +74,7 @@ export function rig(opts: { url?: string; now?: () => number; store?: Store } & 
     errors,
     async close() {
       await bot.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -14,8 +14,8 @@ const bob = caller({ userId: 'bob', userName: 'Bob' });
 const MIN = 60_000;
 
 /** The stored right answer of a quiz, looked up the way the core does (never from the click). */
-const rightOf = (r: Rig, quizId: string) => r.store.getQuiz(quizId)!.answer;
-const wrongOf = (r: Rig, quizId: string) => (rightOf(r, quizId) + 1) % r.store.getQuiz(quizId)!.choices.length;
+const rightOf = async (r: Rig, quizId: string) => (await r.store.getQuiz(quizId))!.answer;
+const wrongOf = async (r: Rig, quizId: string) => ((await rightOf(r, quizId)) + 1) % (await r.store.getQuiz(quizId))!.choices.length;
 
 async function openQuiz(r: Rig, who = ada, text = ''): Promise<string> {
   const reply = await run(r.bot, 'quiz', text, who);
@@ -33,21 +33,21 @@ describe('answering', () => {
 
   it('records one answer and says so politely on a second click', async () => {
     const id = await openQuiz(r);
-    const right = rightOf(r, id);
+    const right = (await rightOf(r, id));
     const first = await r.bot.answer(id, right, ada);
     expect(first.visibility).toBe('private');
     expect(first.text).toMatch(/^Correct! \*\*[A-E]\*\*/);
-    expect(first.text).toContain(r.store.getQuiz(id)!.explanation.slice(0, 40));
-    const second = await r.bot.answer(id, wrongOf(r, id), ada);
+    expect(first.text).toContain((await r.store.getQuiz(id))!.explanation.slice(0, 40));
+    const second = await r.bot.answer(id, (await wrongOf(r, id)), ada);
     expect(second).toEqual({ text: `You already answered **${'ABCDE'[right]}**; one answer per person.`, visibility: 'private' });
-    expect(r.store.answersOf(id)).toHaveLength(1);
-    expect(r.store.rankOf(ada.classId, 'ada')).toMatchObject({ points: 1, answered: 1, streak: 1 });
+    expect((await r.store.answersOf(id))).toHaveLength(1);
+    expect((await r.store.rankOf(ada.classId, 'ada'))).toMatchObject({ points: 1, answered: 1, streak: 1 });
   });
 
   it('names the right answer and the explanation when wrong', async () => {
     const id = await openQuiz(r);
-    const q = r.store.getQuiz(id)!;
-    const reply = await r.bot.answer(id, wrongOf(r, id), bob);
+    const q = (await r.store.getQuiz(id))!;
+    const reply = await r.bot.answer(id, (await wrongOf(r, id)), bob);
     expect(reply.text).toContain(`Not quite: the answer is **${'ABCDE'[q.answer]}**: ${q.choices[q.answer]}`);
     expect(reply.text).toContain(q.explanation.slice(0, 40));
   });
@@ -56,8 +56,8 @@ describe('answering', () => {
     const id = await openQuiz(r);
     const replies = await Promise.all([r.bot.answer(id, 0, ada), r.bot.answer(id, 1, ada), r.bot.answer(id, 2, ada)]);
     expect(replies.filter((x) => /already answered/.test(x.text))).toHaveLength(2);
-    expect(r.store.answersOf(id)).toHaveLength(1);
-    expect(r.store.rankOf(ada.classId, 'ada')!.answered).toBe(1);
+    expect((await r.store.answersOf(id))).toHaveLength(1);
+    expect((await r.store.rankOf(ada.classId, 'ada'))!.answered).toBe(1);
   });
 
   it('counts once across two bots on one database file (two processes)', async () => {
@@ -69,7 +69,7 @@ describe('answering', () => {
       const id = await openQuiz(one);
       const replies = await Promise.all([one.bot.answer(id, 0, ada), two.bot.answer(id, 1, ada)]);
       expect(replies.filter((x) => /already answered/.test(x.text))).toHaveLength(1);
-      expect(two.store.answersOf(id)).toHaveLength(1);
+      expect((await two.store.answersOf(id))).toHaveLength(1);
     } finally {
       await one.close();
       await two.close();
@@ -83,7 +83,7 @@ describe('answering', () => {
     expect((await r.bot.answer(id, 7, ada)).text).toMatch(/isn't on this quiz/);
     await run(r.bot, 'quiz-close', '', ta());
     expect((await r.bot.answer(id, 0, ada)).text).toMatch(/closed/);
-    expect(r.store.answersOf(id)).toHaveLength(0);
+    expect((await r.store.answersOf(id))).toHaveLength(0);
   });
 
   it('carries short ids that fit a button id', async () => {
@@ -115,7 +115,7 @@ describe('closing on time, across a restart', () => {
     first.bot.onQuizClosed((e) => void early.push(e));
     const id = await openQuiz(first);
     first.bot.setQuizLocation(id, 'thread-42');
-    const right = rightOf(first, id);
+    const right = await rightOf(first, id);
     await first.bot.answer(id, right, ada);
     await first.close(); // the process stops 3 minutes in
     await vi.advanceTimersByTimeAsync(3 * MIN);
@@ -125,6 +125,7 @@ describe('closing on time, across a restart', () => {
     const closed: QuizClosedEvent[] = [];
     second.bot.onQuizClosed((e) => void closed.push(e));
     try {
+      await second.bot.started;
       expect(second.bot.quizzes.armed).toBe(1);
       expect((await second.bot.answer(id, (right + 1) % 3, ada)).text).toMatch(/already answered/);
       expect((await second.bot.answer(id, (right + 1) % 3, bob)).text).toMatch(/^Not quite/);
@@ -137,7 +138,7 @@ describe('closing on time, across a restart', () => {
       expect(e.summary.visibility).toBe('public');
       expect(e.summary.text).toContain('2 answered, 50% correct');
       expect(e.summary.text).toContain(`The answer: **${'ABCDE'[right]}**`);
-      expect(second.store.getQuiz(id)!.closedAt).toBe(Date.now());
+      expect((await second.store.getQuiz(id))!.closedAt).toBe(Date.now());
       expect((await second.bot.answer(id, right, caller({ userId: 'cy' }))).text).toMatch(/closed/);
     } finally {
       await second.close();
@@ -168,8 +169,8 @@ describe('closing on time, across a restart', () => {
     }
   });
 
-  it('logs, and survives, a failing listener or a store gone away at closing time', async () => {
-    const r = rig({ now: () => Date.now() });
+  it('logs, and survives, a failing listener or a store gone away at closing time (retrying with backoff)', async () => {
+    const r = rig({ now: () => Date.now(), quizSweepMs: 0 });
     const heard: string[] = [];
     r.bot.onQuizClosed(() => {
       throw new Error('adapter down');
@@ -181,9 +182,16 @@ describe('closing on time, across a restart', () => {
       expect(heard).toEqual([id]);
       expect(r.errors.map((e) => e.msg)).toEqual(['quiz-closed listener failed']);
       await openQuiz(r);
-      r.store.close();
-      await vi.advanceTimersByTimeAsync(10 * MIN);
-      expect(r.errors.map((e) => e.msg)).toEqual(['quiz-closed listener failed', 'closing a quiz on time failed']);
+      await r.store.close();
+      await vi.advanceTimersByTimeAsync(20 * MIN);
+      const msgs = r.errors.map((e) => e.msg);
+      expect(msgs.slice(0, 2)).toEqual(['quiz-closed listener failed', 'closing a quiz on time failed; retrying']);
+      expect(new Set(msgs.slice(1))).toEqual(new Set(['closing a quiz on time failed; retrying']));
+      // 1 s, 2 s, 4 s, 8 s, 16 s, then every 30 s: about 24 tries in 10 minutes, not one a tick.
+      expect(msgs.length - 1).toBeGreaterThan(15);
+      expect(msgs.length - 1).toBeLessThan(30);
+      const waits = r.errors.slice(1, 8).map((e) => (e.obj as { retry_ms: number }).retry_ms);
+      expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
     } finally {
       await r.close();
     }
@@ -223,7 +231,7 @@ describe('TA commands', () => {
 
   it('gates every TA-only command and leaves state alone when refusing', async () => {
     const id = await openQuiz(r);
-    await r.bot.answer(id, rightOf(r, id), ada);
+    await r.bot.answer(id, (await rightOf(r, id)), ada);
     const taOnly = r.bot.commands.filter((c) => c.taOnly).map((c) => c.name);
     expect(taOnly.sort()).toEqual(['answers-export', 'example', 'quiz-close', 'quiz-settings', 'scores-reset']);
     for (const name of taOnly) {
@@ -231,8 +239,8 @@ describe('TA commands', () => {
       expect(p.ok, name).toBe(false);
       if (!p.ok) expect(p.reply).toEqual({ text: `Only TAs can use /${name}.`, visibility: 'private' });
     }
-    expect(r.store.getQuiz(id)!.closedAt).toBeNull();
-    expect(r.store.rankOf(ada.classId, 'ada')!.points).toBe(1);
+    expect((await r.store.getQuiz(id))!.closedAt).toBeNull();
+    expect((await r.store.rankOf(ada.classId, 'ada'))!.points).toBe(1);
     expect(r.renderer.calls).toBe(0);
     for (const name of taOnly) expect(r.bot.prepare(name, { text: name === 'scores-reset' ? 'confirm=yes' : '' }, ta()).ok, name).toBe(true);
   });
@@ -242,14 +250,14 @@ describe('TA commands', () => {
     r.bot.onQuizClosed((e) => void closed.push(e));
     const older = await openQuiz(r);
     const latest = await openQuiz(r);
-    await r.bot.answer(latest, rightOf(r, latest), ada);
+    await r.bot.answer(latest, (await rightOf(r, latest)), ada);
     const reply = await run(r.bot, 'quiz-close', '', ta());
     expect(reply.visibility).toBe('private');
     expect(reply.text).toContain(`Closed quiz \`${latest}\` (1 answered)`);
     await new Promise((res) => setImmediate(res));
     expect(closed.map((e) => e.quizId)).toEqual([latest]);
     expect(closed[0]!.summary.text).toContain('1 answered, 100% correct');
-    expect(r.store.getQuiz(older)!.closedAt).toBeNull();
+    expect((await r.store.getQuiz(older))!.closedAt).toBeNull();
     expect((await run(r.bot, 'quiz-close', `quiz=${older}`, ta())).text).toContain(`Closed quiz \`${older}\``);
     expect((await run(r.bot, 'quiz-close', '', ta())).text).toBe('There is no open quiz in this class.');
     expect((await run(r.bot, 'quiz-close', `quiz=${older}`, ta())).text).toMatch(/already closed/);
@@ -258,25 +266,25 @@ describe('TA commands', () => {
   it('will not close another class quiz', async () => {
     const id = await openQuiz(r, caller({ classId: 'web:elsewhere' }));
     expect((await run(r.bot, 'quiz-close', `quiz=${id}`, ta())).text).toBe(`There is no quiz \`${id}\` in this class.`);
-    expect(r.store.getQuiz(id)!.closedAt).toBeNull();
+    expect((await r.store.getQuiz(id))!.closedAt).toBeNull();
   });
 
   it('resets the class scores only with confirm=yes', async () => {
     const id = await openQuiz(r);
-    await r.bot.answer(id, rightOf(r, id), ada);
+    await r.bot.answer(id, (await rightOf(r, id)), ada);
     expect((await run(r.bot, 'scores-reset', '', ta())).text).toMatch(/confirm=yes/);
-    expect(r.store.rankOf(ada.classId, 'ada')).not.toBeNull();
+    expect((await r.store.rankOf(ada.classId, 'ada'))).not.toBeNull();
     expect((await run(r.bot, 'scores-reset', 'confirm=yes', ta())).text).toMatch(/Reset the scores of 1 student/);
-    expect(r.store.rankOf(ada.classId, 'ada')).toBeNull();
+    expect((await r.store.rankOf(ada.classId, 'ada'))).toBeNull();
   });
 
   it('exports the class answers as CSV', async () => {
     const weird = caller({ userId: 'w', userName: 'Doe, "JJ"' });
     const id = await openQuiz(r);
     clock.advance(1500);
-    await r.bot.answer(id, rightOf(r, id), ada);
+    await r.bot.answer(id, (await rightOf(r, id)), ada);
     clock.advance(1500);
-    await r.bot.answer(id, wrongOf(r, id), weird);
+    await r.bot.answer(id, (await wrongOf(r, id)), weird);
     await r.bot.answer((await openQuiz(r, caller({ classId: 'web:other' }))), 0, caller({ classId: 'web:other', userId: 'x' }));
     const reply = await run(r.bot, 'answers-export', '', ta());
     expect(reply.visibility).toBe('private');
@@ -287,8 +295,8 @@ describe('TA commands', () => {
     expect(file.content.toString('utf8')).toBe(
       [
         'quiz,user,choice,correct,time',
-        `${id},Ada,${letter(rightOf(r, id))},true,${new Date(clock.t - 1500).toISOString()}`,
-        `${id},"Doe, ""JJ""",${letter(wrongOf(r, id))},false,${new Date(clock.t).toISOString()}`,
+        `${id},Ada,${letter(await rightOf(r, id))},true,${new Date(clock.t - 1500).toISOString()}`,
+        `${id},"Doe, ""JJ""",${letter(await wrongOf(r, id))},false,${new Date(clock.t).toISOString()}`,
         '',
       ].join('\r\n'),
     );
@@ -330,7 +338,7 @@ describe('/explode', () => {
     const quiz = reply.quiz!;
     expect(quiz.closesAt).toBe(clock.t + 10 * MIN);
     expect(quiz.choices.length).toBeGreaterThanOrEqual(3);
-    const stored = r.store.getQuiz(quiz.quizId)!;
+    const stored = (await r.store.getQuiz(quiz.quizId))!;
     expect(stored).toMatchObject({ question: quiz.question, choices: quiz.choices, classId: ada.classId, createdBy: 'ada' });
     expect(stored.kind).toMatch(/^run-/);
     expect(quiz.question).toContain('w=500 lr=0.01 depth=3 act=sigmoid');
@@ -350,7 +358,7 @@ describe('/explode', () => {
     const both = r.bot.prepare('explode', { text: 'w=3', options: { w: 5 } }, ada);
     expect(both.ok).toBe(true);
     if (both.ok) expect((await both.execute()).text).toContain('Note: `w=5` from the option wins');
-    expect(r.store.quizCount(ada.classId)).toBe(2);
+    expect((await r.store.quizCount(ada.classId))).toBe(2);
   });
 
   it('says "busy" when the renderer is full, and makes no quiz', async () => {
@@ -361,7 +369,7 @@ describe('/explode', () => {
     r.renderer.failWith = new RenderBusyError();
     const reply = await run(r.bot, 'explode', '', ada);
     expect(reply).toEqual({ text: 'The picture renderer is busy; try again in a moment.', visibility: 'private' });
-    expect(r.store.quizCount(ada.classId)).toBe(0);
+    expect((await r.store.quizCount(ada.classId))).toBe(0);
     expect(r.errors).toEqual([]);
   });
 
@@ -402,13 +410,13 @@ describe('prepare', () => {
   });
   afterEach(() => r.close());
 
-  it('finds commands by name, with or without a slash, and suggests on a typo', () => {
+  it('finds commands by name, with or without a slash, and suggests on a typo', async () => {
     expect(r.bot.prepare('/HELP', {}, ada).ok).toBe(true);
     const p = r.bot.prepare('leaderbord', {}, ada);
     expect(!p.ok && p.reply.text).toBe('Unknown command /leaderbord. Did you mean /leaderboard? Try /help.');
   });
 
-  it('never throws, even when a command does', () => {
+  it('never throws, even when a command does', async () => {
     const boom = r.bot.prepare('help', { options: { command: 'explode' } }, ada);
     expect(boom.ok).toBe(true);
     const bad = r.bot.prepare('help', { text: 'command=nope' }, ada);

@@ -17,26 +17,26 @@ describe('spaced review', () => {
   async function quizBy(who = bob, text = ''): Promise<string> {
     return (await run(r.bot, 'quiz', text, who)).quiz!.quizId;
   }
-  const right = (id: string) => r.store.getQuiz(id)!.answer;
-  const wrong = (id: string) => (right(id) + 1) % r.store.getQuiz(id)!.choices.length;
+  const right = async (id: string) => (await r.store.getQuiz(id))!.answer;
+  const wrong = async (id: string) => ((await right(id)) + 1) % (await r.store.getQuiz(id))!.choices.length;
 
   it('brings a missed question back to that student after three other answers', async () => {
     const missed = await quizBy();
-    await r.bot.answer(missed, wrong(missed), ada);
+    await r.bot.answer(missed, (await wrong(missed)), ada);
     // Not yet due: a fresh question.
     const fresh = await run(r.bot, 'quiz', '', ada);
     expect(fresh.text).not.toMatch(/Review/);
-    expect(r.store.getQuiz(fresh.quiz!.quizId)!.reviewOf).toBeNull();
+    expect((await r.store.getQuiz(fresh.quiz!.quizId))!.reviewOf).toBeNull();
     for (let i = 0; i < 3; i++) {
       const id = await quizBy();
-      await r.bot.answer(id, right(id), ada);
+      await r.bot.answer(id, (await right(id)), ada);
     }
     // Bob missed nothing: he never gets a review.
     expect((await run(r.bot, 'quiz', '', bob)).text).not.toMatch(/Review/);
     const review = await run(r.bot, 'quiz', '', ada);
     expect(review.text).toMatch(/^\*\*Review for Ada:\*\*/);
-    const original = r.store.getQuiz(missed)!;
-    const again = r.store.getQuiz(review.quiz!.quizId)!;
+    const original = (await r.store.getQuiz(missed))!;
+    const again = (await r.store.getQuiz(review.quiz!.quizId))!;
     expect(again.reviewOf).toBe(missed);
     expect(again.question).toBe(original.question);
     expect([...again.choices].sort()).toEqual([...original.choices].sort());
@@ -44,29 +44,29 @@ describe('spaced review', () => {
     // Asking again right away does not serve the same review twice.
     expect((await run(r.bot, 'quiz', '', ada)).text).not.toMatch(/Review/);
     expect((await r.bot.answer(again.id, again.answer, ada)).text).toMatch(/^Correct!/);
-    expect(r.store.reviewsOf(ada.classId, 'ada')).toEqual([]);
+    expect((await r.store.reviewsOf(ada.classId, 'ada'))).toEqual([]);
   });
 
   it('brings it back after ten minutes without other answers, and keeps it while still missed', async () => {
     const missed = await quizBy();
-    await r.bot.answer(missed, wrong(missed), ada);
+    await r.bot.answer(missed, (await wrong(missed)), ada);
     clock.advance(10 * MIN - 1);
     expect((await run(r.bot, 'quiz', '', ada)).text).not.toMatch(/Review/);
     clock.advance(10 * MIN);
     const review = await run(r.bot, 'quiz', '', ada);
     expect(review.text).toMatch(/Review for Ada/);
-    const again = r.store.getQuiz(review.quiz!.quizId)!;
-    await r.bot.answer(again.id, wrong(again.id), ada);
-    expect(r.store.reviewsOf(ada.classId, 'ada').map((x) => x.rootQuizId)).toEqual([missed]);
+    const again = (await r.store.getQuiz(review.quiz!.quizId))!;
+    await r.bot.answer(again.id, (await wrong(again.id)), ada);
+    expect((await r.store.reviewsOf(ada.classId, 'ada')).map((x) => x.rootQuizId)).toEqual([missed]);
   });
 
   it('gives what was asked for when a topic or seed is given', async () => {
     const missed = await quizBy();
-    await r.bot.answer(missed, wrong(missed), ada);
+    await r.bot.answer(missed, (await wrong(missed)), ada);
     clock.advance(60 * MIN);
     const asked = await run(r.bot, 'quiz', 'topic=he', ada);
     expect(asked.text).toMatch(/^\*\*Quiz\*\* \(he\)/);
-    expect(r.store.getQuiz(asked.quiz!.quizId)!.kind).toBe('concept-he');
+    expect((await r.store.getQuiz(asked.quiz!.quizId))!.kind).toBe('concept-he');
   });
 });
 
@@ -86,7 +86,7 @@ describe('/leaderboard', () => {
     const max = Math.max(...points);
     for (let round = 0; round < max; round++) {
       const id = (await run(r.bot, 'quiz', '', caller({ userId: 'asker' }))).quiz!.quizId;
-      const q = r.store.getQuiz(id)!;
+      const q = (await r.store.getQuiz(id))!;
       // In the last round s11 answers before s10: that tie goes by time, against name order.
       const who = round === max - 1 ? [...students].reverse() : students;
       for (const s of who) {
@@ -111,7 +111,7 @@ describe('/leaderboard', () => {
 
   it('shows names without markup or mentions', async () => {
     const id = (await run(r.bot, 'quiz', '', ada)).quiz!.quizId;
-    await r.bot.answer(id, r.store.getQuiz(id)!.answer, caller({ userId: 'm', userName: '**@everyone** `x`\nsecond' }));
+    await r.bot.answer(id, (await r.store.getQuiz(id))!.answer, caller({ userId: 'm', userName: '**@everyone** `x`\nsecond' }));
     const text = (await run(r.bot, 'leaderboard', '', ada)).text;
     expect(text).toContain('1. ＠everyone x second: 1 point');
     expect(text).not.toContain('@everyone');

@@ -23,7 +23,7 @@ let bot: GradbotCore;
 let h: Harness;
 
 beforeAll(async () => {
-  store = openStore('sqlite::memory:');
+  store = await openStore('sqlite::memory:');
   renderer = createRenderPool({ size: 1, prewarm: true });
   bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   h = await startHarness(bot);
@@ -80,27 +80,27 @@ describe('/explode, a quiz in its thread, and an answer', () => {
     quizPost = await h.after(from, isChannelPost);
     expect(quizPost.path).toBe(`/channels/${threadId}/messages`);
     const quizId = quizIdOf(quizPost);
-    const record = store.getQuiz(quizId);
+    const record = (await store.getQuiz(quizId));
     expect(record).not.toBeNull();
     expect(buttonsOf(quizPost).map((b) => b.custom_id)).toEqual(record!.choices.map((_, i) => `quiz:${quizId}:${i}`));
     expect(record!.classId).toBe(CLASS_ID);
-    await vi.waitFor(() => expect(JSON.parse(store.getQuiz(quizId)!.location ?? 'null')).toMatchObject({ channelId: threadId }));
+    await vi.waitFor(async () => expect(JSON.parse((await store.getQuiz(quizId))!.location ?? 'null')).toMatchObject({ channelId: threadId }));
   });
 
   it('answers a click privately and records the score; a second click is told it already answered', async () => {
     const quizId = quizIdOf(quizPost);
-    const record = store.getQuiz(quizId)!;
+    const record = (await store.getQuiz(quizId))!;
     const posted = [...h.standin.messages.values()].find((m) => m.channel_id === threadId)!;
     const first = await click(posted, `quiz:${quizId}:${record.answer}`, STUDENT);
     expect(first.json).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(String((first.json?.data as { content: string }).content)).toMatch(/^Correct!/);
-    expect(store.getAnswer(quizId, STUDENT.id)).toMatchObject({ choice: record.answer, correct: true });
-    expect(store.rankOf(CLASS_ID, STUDENT.id)).toMatchObject({ rank: 1, correct: 1, answered: 1 });
+    expect((await store.getAnswer(quizId, STUDENT.id))).toMatchObject({ choice: record.answer, correct: true });
+    expect((await store.rankOf(CLASS_ID, STUDENT.id))).toMatchObject({ rank: 1, correct: 1, answered: 1 });
 
     const second = await click(posted, `quiz:${quizId}:${(record.answer + 1) % record.choices.length}`, STUDENT);
     expect(second.json).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(String((second.json?.data as { content: string }).content)).toMatch(/already answered/);
-    expect(store.answersOf(quizId)).toHaveLength(1);
+    expect((await store.answersOf(quizId))).toHaveLength(1);
   });
 
   it('shows the score on /leaderboard', async () => {
@@ -115,7 +115,7 @@ describe('/explode, a quiz in its thread, and an answer', () => {
     const refusal = await h.after(denied, isCallback);
     expect(refusal.json).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(String((refusal.json?.data as { content: string }).content)).toMatch(/Only TAs/);
-    expect(store.getQuiz(quizId)?.closedAt).toBeNull();
+    expect((await store.getQuiz(quizId))?.closedAt).toBeNull();
 
     const from = h.send(slashCommand(h.standin, 'quiz-close', { quiz: { type: 'string', value: quizId } }, TA));
     const ack = await h.after(from, isEditOriginal);
@@ -161,13 +161,13 @@ describe('failures a class will meet', () => {
     const follow = await h.after(from, isFollowUp);
     expect(follow.json?.content).toMatch(/No thread: I may not start threads in this channel/);
     const quizId = quizIdOf(follow);
-    expect(store.getQuiz(quizId)?.classId).toBe(CLASS_ID);
-    await vi.waitFor(() => expect(JSON.parse(store.getQuiz(quizId)!.location ?? 'null')).toMatchObject({ channelId: CHANNEL_ID }));
+    expect((await store.getQuiz(quizId))?.classId).toBe(CLASS_ID);
+    await vi.waitFor(async () => expect(JSON.parse((await store.getQuiz(quizId))!.location ?? 'null')).toMatchObject({ channelId: CHANNEL_ID }));
 
     const posted = [...h.standin.messages.values()].find((m) => m.channel_id === CHANNEL_ID && m.components.length > 0 && m.content === follow.json?.content)!;
     const who = newStudent();
     await click(posted, `quiz:${quizId}:0`, who);
-    expect(store.getAnswer(quizId, who.id)).not.toBeNull();
+    expect((await store.getAnswer(quizId, who.id))).not.toBeNull();
   });
 
   it('says an unknown or expired quiz is so, privately', async () => {

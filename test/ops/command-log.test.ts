@@ -64,8 +64,8 @@ describe('one log line per command', () => {
     const r = recorder();
     const t = rig({ log: r.log });
     const quizId = (await run(t.bot, 'explode', 'w=500', caller()))!.quiz!.quizId;
-    const right = t.store.getQuiz(quizId)!.answer;
-    const wrong = (right + 1) % t.store.getQuiz(quizId)!.choices.length;
+    const right = (await t.store.getQuiz(quizId))!.answer;
+    const wrong = (right + 1) % (await t.store.getQuiz(quizId))!.choices.length;
     expect((await t.bot.answer(quizId, right, caller({ userId: 'a' }))).text).toMatch(/^Correct!/);
     expect((await t.bot.answer(quizId, wrong, caller({ userId: 'b' }))).text).toMatch(/^Not quite/);
     await t.bot.answer(quizId, right, caller({ userId: 'b' }));
@@ -76,7 +76,7 @@ describe('one log line per command', () => {
     expect(r.answers().map((a) => a.outcome)).toEqual(['correct', 'wrong', 'already', 'bad-choice', 'unknown-quiz', 'closed']);
     expect(r.answers()[0]).toEqual({ platform: 'web', command: 'answer', outcome: 'correct', duration_ms: expect.any(Number), class: 'web:class1', quiz: quizId });
     // The log line is extra: the store holds exactly what it did before.
-    expect(t.store.answersOf(quizId).map((a) => [a.userId, a.correct])).toEqual([
+    expect((await t.store.answersOf(quizId)).map((a) => [a.userId, a.correct])).toEqual([
       ['a', true],
       ['b', false],
     ]);
@@ -114,12 +114,12 @@ describe('close() on the way down', () => {
     const reply = await running;
     await closing;
     expect(reply.images).toHaveLength(2);
-    expect(t.store.getQuiz(reply.quiz!.quizId)).not.toBeNull();
+    expect((await t.store.getQuiz(reply.quiz!.quizId))).not.toBeNull();
     expect(r.commands().map((c) => [c.command, c.outcome, c.reason ?? null])).toEqual([
       ['example', 'refused', 'restarting'],
       ['explode', 'refused', 'restarting'],
       ['explode', 'ok', null],
     ]);
-    t.store.close();
+    await t.store.close();
   });
 });

@@ -43,9 +43,9 @@ describe('/healthz and /readyz on the HTTP port', () => {
   });
 
   it('a closed database: still up, but not ready, naming the database', async () => {
-    const store = openStore('sqlite::memory:');
+    const store = await openStore('sqlite::memory:');
     app = await startApp(playgroundConfig(), silentLogger, { renderer: new FakeRenderer(), store });
-    store.close();
+    await store.close();
     expect((await get('/healthz')).status).toBe(200);
     expect(await get('/readyz')).toEqual({ status: 503, body: { status: 'not ready', checks: { database: false, renderer: true, web: true } } });
   });

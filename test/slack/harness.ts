@@ -45,7 +45,7 @@ export interface RigOptions {
  */
 export async function startRig(opts: RigOptions = {}): Promise<SlackRig> {
   const standin = await new SlackStandIn({ botToken: BOT_TOKEN, appToken: APP_TOKEN, teamId: TEAM }).start();
-  const store = openStore('sqlite::memory:');
+  const store = await openStore('sqlite::memory:');
   // The real worker pool: the PNG bytes Slack receives are the ones students would see.
   const renderer = opts.renderer ?? createRenderPool({ size: 1 });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, cooldownSeconds: opts.cooldownSeconds ?? 0, log: { error: () => undefined } });
@@ -66,7 +66,7 @@ export async function startRig(opts: RigOptions = {}): Promise<SlackRig> {
       await bot.close();
       await http.close();
       await renderer.close();
-      store.close();
+      await store.close();
       await standin.close();
     },
   };

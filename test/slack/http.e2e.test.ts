@@ -74,9 +74,9 @@ function slash(command: string, text: string, opts: { user?: string; channel?: s
 }
 
 /** Polls a condition the stand-in cannot see (the store), for at most 5 s. */
-async function until<T>(what: string, f: () => T | null | undefined): Promise<T> {
+async function until<T>(what: string, f: () => T | null | undefined | Promise<T | null | undefined>): Promise<T> {
   for (let i = 0; i < 500; i++) {
-    const v = f();
+    const v = await f();
     if (v !== null && v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -164,7 +164,7 @@ describe('/explode: verdict in the channel, pictures and quiz in its thread, a c
     quizTs = String(quizPost.response.ts);
 
     // The core knows where the quiz lives, for the closing summary.
-    const stored = await until('the quiz location', () => (rig.store.getQuiz(quizId)?.location ? rig.store.getQuiz(quizId) : null));
+    const stored = await until('the quiz location', async () => ((await rig.store.getQuiz(quizId))?.location ? (await rig.store.getQuiz(quizId)) : null));
     expect(stored?.classId).toBe(`slack:${TEAM}:${CHANNEL}`);
     expect(JSON.parse(stored?.location ?? '{}')).toEqual({ channel: CHANNEL, thread_ts: parentTs, ts: quizTs });
   });
@@ -182,13 +182,13 @@ describe('/explode: verdict in the channel, pictures and quiz in its thread, a c
     expect(feedback.args).toMatchObject({ channel: CHANNEL, user: STUDENT, thread_ts: parentTs });
     expect(String(feedback.args.text).length).toBeGreaterThan(0);
     expect(since(from).filter((c) => isApi(c, 'chat.postMessage'))).toHaveLength(0);
-    expect(rig.store.answersOf(quizId).map((a) => [a.userId, a.choice])).toEqual([[STUDENT, 0]]);
+    expect((await rig.store.answersOf(quizId)).map((a) => [a.userId, a.choice])).toEqual([[STUDENT, 0]]);
 
     from = rig.standin.calls.length;
     expect((await click(1)).status).toBe(200);
     const again = await rig.standin.waitFor('the refusal', () => since(from).find((c): c is ApiCall => isApi(c, 'chat.postEphemeral')));
     expect(String(again.args.text)).toMatch(/already answered/i);
-    expect(rig.store.answersOf(quizId).map((a) => [a.userId, a.choice])).toEqual([[STUDENT, 0]]);
+    expect((await rig.store.answersOf(quizId)).map((a) => [a.userId, a.choice])).toEqual([[STUDENT, 0]]);
   });
 
   it('a TA closes the quiz: the summary goes into the thread and the buttons disappear', async () => {
@@ -217,7 +217,7 @@ describe('/explode: verdict in the channel, pictures and quiz in its thread, a c
     const told = await rig.standin.waitFor('the refusal', () => since(from).find((c): c is ApiCall => isApi(c, 'chat.postEphemeral')));
     expect(told.args.user).toBe('U0LATE');
     expect(String(told.args.text)).toMatch(/closed/i);
-    expect(rig.store.answersOf(quizId)).toHaveLength(1);
+    expect((await rig.store.answersOf(quizId))).toHaveLength(1);
   });
 });
 

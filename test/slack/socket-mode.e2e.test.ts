@@ -76,7 +76,7 @@ describe('Socket Mode', () => {
     const feedback = await rig.standin.waitFor('the feedback', () => rig.standin.calls.slice(from).find((c): c is ApiCall => c.kind === 'api' && c.method === 'chat.postEphemeral'));
     expect(feedback.args).toMatchObject({ user: 'U0SOCK', channel: CHANNEL });
     const quizId = actionId.split(':')[1] ?? '';
-    expect(rig.store.answersOf(quizId).map((a) => a.userId)).toEqual(['U0SOCK']);
+    expect((await rig.store.answersOf(quizId)).map((a) => a.userId)).toEqual(['U0SOCK']);
   });
 
   it('stop() closes the WebSocket', async () => {

@@ -124,7 +124,7 @@ describe('POST /api/command', () => {
       expect(quiz.threadOf).toBe(parent.id);
       expect(quiz.quiz!.choices.length).toBeGreaterThanOrEqual(3);
       expect(quiz.quiz!.closed).toBe(false);
-      expect(pg.store.getQuiz(quiz.quiz!.quizId)?.location).toBe(`class/${parent.id}`);
+      expect((await pg.store.getQuiz(quiz.quiz!.quizId))?.location).toBe(`class/${parent.id}`);
 
       // A second tab on the channel receives both, in order.
       const seen = await tab.waitFor((m) => m.id === quiz.id);
@@ -231,7 +231,7 @@ describe('POST /api/answer', () => {
 
     const again = await postJson(pg.url, '/api/answer', { quizId: quiz.quizId, choice: 1, user: GRACE, channel: 'answers' });
     expect(again.json.messages![0]!.text).toMatch(/already answered \*\*A\*\*/);
-    const answers = pg.store.answersOf(quiz.quizId);
+    const answers = (await pg.store.answersOf(quiz.quizId));
     expect(answers.map((a) => [a.userId, a.choice])).toEqual([['grace', 0]]);
   });
 

@@ -120,7 +120,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => reply.locator('.thread li.private:visible').count()).toBe(1);
     expect(await reply.locator('.thread li.private:visible .text').textContent()).toMatch(/^(Correct!|Not quite)/);
-    expect(pg.store.answersOf((await choices.first().getAttribute('data-quiz'))!).map((a) => a.userId).sort()).toEqual(['ada', 'grace']);
+    expect((await pg.store.answersOf((await choices.first().getAttribute('data-quiz'))!)).map((a) => a.userId).sort()).toEqual(['ada', 'grace']);
 
     // Up recalls the last command.
     await input.focus();

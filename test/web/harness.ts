@@ -25,7 +25,7 @@ export interface Playground {
 /** The real stack on 127.0.0.1: createGradbot, the worker-pool renderer and a temporary SQLite file behind the playground. */
 export async function startTestPlayground(): Promise<Playground> {
   const dir = mkdtempSync(join(tmpdir(), 'gradbot-web-'));
-  const store = openStore(`sqlite:${join(dir, 'gradbot.db')}`);
+  const store = await openStore(`sqlite:${join(dir, 'gradbot.db')}`);
   const renderer = createRenderPool({ size: 1 });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: silentLogger });
   const http = createHttpApp();
@@ -41,7 +41,7 @@ export async function startTestPlayground(): Promise<Playground> {
       await http.close();
       await bot.close();
       await renderer.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
