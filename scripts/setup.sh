@@ -3,12 +3,14 @@
 # build packages canvas needs, then `npm ci`. Fast when everything is present.
 # The Dockerfile mirrors these steps; keep the two in step.
 #   scripts/setup.sh            runtime + build packages, npm ci
-#   scripts/setup.sh --browser  also Debian's chromium, for the browser test
+#   scripts/setup.sh --browser  also what the whole test suite needs (CI runs this): Debian's chromium,
+#                               for the browser test, and postgresql, whose server binaries the
+#                               PostgreSQL tests run a throwaway cluster with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libgif-dev librsvg2-dev libjpeg-dev)
-[[ "${1:-}" == "--browser" ]] && packages+=(chromium)
+[[ "${1:-}" == "--browser" ]] && packages+=(chromium postgresql)
 
 missing=()
 for p in "${packages[@]}"; do

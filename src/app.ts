@@ -9,7 +9,7 @@ import type { PlatformHandle } from './platforms/types.ts';
 import { startPlayground } from './platforms/web/index.ts';
 import { configuredRenderer } from './render/configured.ts';
 import type { Renderer } from './render/types.ts';
-import { openStore, type Store } from './store/index.ts';
+import { describeDatabase, openStore, type Store } from './store/index.ts';
 
 export interface AppHandle {
   /** The port the HTTP server listens on (PORT, or the one picked for PORT=0). */
@@ -65,7 +65,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     http.addReadiness({ name: 'renderer', check: () => renderer.accepting });
     for (const p of platforms) http.addReadiness({ name: p.name, check: () => p.ready() });
     const port = await http.listen(config.port, config.host);
-    log.info({ platforms: platforms.map((p) => p.name), port, database: config.databaseUrl.replace(/^sqlite:/, '') }, `gradbot running: ${platforms.map((p) => p.name).join(', ')}`);
+    log.info({ platforms: platforms.map((p) => p.name), port, database: describeDatabase(config.databaseUrl) }, `gradbot running: ${platforms.map((p) => p.name).join(', ')}`);
     let stopping: Promise<void> | null = null;
     return { port, platforms, stop: () => (stopping ??= stopAll()) };
   } catch (e) {

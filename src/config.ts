@@ -47,7 +47,9 @@ export const envSchema = z.object({
     .string()
     .trim()
     .default(DEFAULT_DATABASE_URL)
-    .refine((s) => /^sqlite:.+/.test(s), { message: 'DATABASE_URL must look like sqlite:PATH (e.g. sqlite:./data/gradbot.db) or sqlite::memory:' }),
+    .refine((s) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/is.test(s), {
+      message: 'DATABASE_URL must look like sqlite:PATH (e.g. sqlite:./data/gradbot.db), sqlite::memory: or postgres://user:password@host:5432/db',
+    }),
   PLAYGROUND: z.enum(['0', '1', 'true', 'false', '']).default('').transform((s) => s === '1' || s === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRADBOT_QUIZ_MINUTES: count('GRADBOT_QUIZ_MINUTES', 1, 1440).default(10),

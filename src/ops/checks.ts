@@ -112,7 +112,7 @@ export async function checkRenderPool(): Promise<Finding> {
   }
 }
 
-/** The database DATABASE_URL names: opened (created if new), migrated, and a write lock taken. */
+/** The database DATABASE_URL names. SQLite: opened (created if new), migrated, and a write lock taken. PostgreSQL: see check-postgres.ts. */
 export async function checkDatabase(env: NodeJS.ProcessEnv): Promise<Finding> {
   const { openStore, parseDatabaseUrl, migrations, DEFAULT_DATABASE_URL } = await import('../store/index.ts');
   const url = envValue(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
@@ -120,6 +120,10 @@ export async function checkDatabase(env: NodeJS.ProcessEnv): Promise<Finding> {
     'point DATABASE_URL at a folder the user running gradbot can write (e.g. sqlite:./data/gradbot.db; in Docker, the /data volume), or make that folder writable for that user (chown/chmod)';
   try {
     const target = parseDatabaseUrl(url);
+    if (target.driver === 'postgres') {
+      const { checkPostgres } = await import('./check-postgres.ts');
+      return await checkPostgres(target, migrations.map((m) => m.version));
+    }
     const existed = !target.memory && existsSync(target.path);
     const store = await openStore(url);
     try {
@@ -136,7 +140,8 @@ export async function checkDatabase(env: NodeJS.ProcessEnv): Promise<Finding> {
     const reason = code ? FS_REASONS[code] : undefined;
     const path = (() => {
       try {
-        return parseDatabaseUrl(url).path;
+        const t = parseDatabaseUrl(url);
+        return t.driver === 'sqlite' ? t.path : null;
       } catch {
         return null;
       }

@@ -62,7 +62,10 @@ export interface Rig {
 }
 
 export function rig(opts: { url?: string; now?: () => number; store?: Store } & Partial<Omit<GradbotOptions, 'services'>> = {}): Rig {
-  const store = opts.store ?? openSqliteStore(parseDatabaseUrl(opts.url ?? 'sqlite::memory:').path);
+  const target = parseDatabaseUrl(opts.url ?? 'sqlite::memory:');
+  // A rig opens synchronously; a PostgreSQL test opens its store itself and passes it in.
+  if (!opts.store && target.driver !== 'sqlite') throw new Error('rig: pass a PostgreSQL store as opts.store');
+  const store = opts.store ?? openSqliteStore(target.driver === 'sqlite' ? target.path : '');
   const renderer = new FakeRenderer();
   const errors: { obj: object; msg: string }[] = [];
   const { url: _u, now, store: _s, ...rest } = opts;

@@ -54,9 +54,9 @@ describe('SQLite store', () => {
 describe('DATABASE_URL', () => {
   it('reads sqlite:PATH, sqlite:///abs and sqlite::memory:', async () => {
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ driver: 'sqlite', path: ':memory:', memory: true });
-    expect(parseDatabaseUrl('sqlite:///var/x.db').path).toBe('/var/x.db');
-    expect(parseDatabaseUrl('sqlite:./data/gradbot.db').path).toBe(join(process.cwd(), 'data', 'gradbot.db'));
-    expect(parseDatabaseUrl().path).toBe(join(process.cwd(), 'data', 'gradbot.db'));
+    expect(parseDatabaseUrl('sqlite:///var/x.db')).toMatchObject({ path: '/var/x.db' });
+    expect(parseDatabaseUrl('sqlite:./data/gradbot.db')).toMatchObject({ path: join(process.cwd(), 'data', 'gradbot.db') });
+    expect(parseDatabaseUrl()).toMatchObject({ path: join(process.cwd(), 'data', 'gradbot.db') });
   });
 
   it('refuses other schemes and unusable paths with a message naming them', async () => {

@@ -1,0 +1,144 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { appliedPostgresVersions, describeDatabase, migrations, openPostgresStore, openStore, parseDatabaseUrl, redactUrl, StoreConfigError, StoreUnavailableError } from '../../src/store/index.ts';
+import { freshDatabase, pgAdminUrl } from '../pg.ts';
+import { answer, quiz, storeContract, T0 } from './contract.ts';
+
+// Two pools on one database: what two gradbot instances hold.
+if (pgAdminUrl) {
+  storeContract('PostgreSQL', async () => {
+    const url = await freshDatabase();
+    const [a, b] = await Promise.all([openStore(url), openStore(url)]);
+    return {
+      a,
+      b,
+      async dispose() {
+        await a.close();
+        await b.close();
+      },
+    };
+  });
+}
+
+describe.skipIf(!pgAdminUrl)('PostgreSQL store', () => {
+  it('applies the migrations once when several instances start at the same moment (advisory lock)', async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all(Array.from({ length: 6 }, () => openPostgresStore(url)));
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      expect(await appliedPostgresVersions(c)).toEqual(migrations.map((m) => m.version));
+    } finally {
+      await c.end();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('keeps epoch milliseconds and large seeds as numbers', async () => {
+    const url = await freshDatabase();
+    const s = await openPostgresStore(url);
+    try {
+      await s.createQuiz(quiz({ createdAt: 8_000_000_000_000, closesAt: 8_000_000_600_000, seed: 4_294_967_295 }));
+      const q = await s.getQuiz('q1');
+      expect(q).toMatchObject({ createdAt: 8_000_000_000_000, closesAt: 8_000_000_600_000, seed: 4_294_967_295 });
+      expect(typeof q?.createdAt).toBe('number');
+      expect(await s.quizCount('c1')).toBe(1);
+      expect(await s.recordAnswer(answer({ answeredAt: 8_000_000_000_001 }))).toMatchObject({ status: 'recorded', score: { lastCorrectAt: 8_000_000_000_001 } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('an answer waits for nothing but a close waits for answers in flight, so the summary counts them all', async () => {
+    const url = await freshDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    try {
+      await a.createQuiz(quiz());
+      const clicks = Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).recordAnswer(answer({ userId: `s${i}`, userName: `S${i}`, answeredAt: T0 + 2000 })));
+      const closing = a.closeQuiz('q1', T0 + 2000);
+      const results = await Promise.all(clicks);
+      expect(await closing).toBe(true);
+      const recorded = results.filter((r) => r.status === 'recorded').length;
+      // Whatever the interleaving: every answer recorded is in the quiz, and none arrives after the close.
+      expect((await a.answersOf('q1')).length).toBe(recorded);
+      expect(results.every((r) => r.status === 'recorded' || r.status === 'closed')).toBe(true);
+      expect(await b.recordAnswer(answer({ userId: 'late' }))).toEqual({ status: 'closed' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a database that goes away: calls wait with backoff and go through when it is back, else StoreUnavailableError; start-up says so without the password', async () => {
+    const url = await freshDatabase();
+    const target = new URL(url);
+    const proxy = await tcpProxy(Number(target.port));
+    const via = new URL(url);
+    via.port = String(proxy.port);
+    const s = await openPostgresStore(via.toString(), { backoffMs: [100, 200, 400, 800], connectTimeoutMs: 1000 });
+    try {
+      await s.createQuiz(quiz());
+      // Down for about 0.5 s: the pool's connections die, new ones are refused, the backoff rides it out.
+      await proxy.down();
+      const during = s.getQuiz('q1');
+      setTimeout(() => void proxy.up(), 500);
+      expect((await during)?.id).toBe('q1');
+      // Down for good: the caller hears StoreUnavailableError (a "try again" for the student), not a hang.
+      await proxy.down();
+      await expect(s.getQuiz('q1')).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await s.writable()).toBe(false);
+      const failed = await openStore(via.toString(), { backoffMs: [], connectTimeoutMs: 1000 }).catch((e: Error) => e);
+      expect(failed).toBeInstanceOf(StoreConfigError);
+      expect((failed as Error).message).toMatch(new RegExp(`cannot reach 127\\.0\\.0\\.1:${proxy.port}`));
+      expect((failed as Error).message).not.toContain(target.password);
+      expect((failed as Error).message).toContain('***');
+    } finally {
+      await s.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('PostgreSQL URLs', () => {
+  it('describes a postgres URL without its password', () => {
+    const url = 'postgres://teacher:s3cr%40t@db.example:6543/gradbot?sslmode=require';
+    expect(parseDatabaseUrl(url)).toMatchObject({ driver: 'postgres', host: 'db.example', port: 6543, database: 'gradbot', user: 'teacher' });
+    expect(describeDatabase(url)).toBe('postgres://teacher:***@db.example:6543/gradbot?sslmode=require');
+    expect(redactUrl('postgres://u:p@@h/db')).not.toContain('p@');
+    expect(() => parseDatabaseUrl('postgres://')).toThrow(StoreConfigError);
+  });
+});
+
+/** A TCP relay to the test cluster that can be taken down (every connection cut, new ones refused) and brought back on the same port. */
+async function tcpProxy(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(targetPort, '127.0.0.1');
+        for (const sock of [client, upstream]) {
+          sockets.add(sock);
+          sock.on('close', () => sockets.delete(sock));
+          sock.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const sock of sockets) sock.destroy();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+  await listen();
+  return { port, down, up: listen, close: down };
+}
