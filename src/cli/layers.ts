@@ -36,7 +36,7 @@ export function layersSummary(run: LayersRun): string[] {
 }
 
 export async function layersCli(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, [], ['json']);
+  const args = parseArgs(argv, ['out'], ['json']);
   const parsed = parseLayers({ text: args.text });
   if (!parsed.ok) throw new UsageError(parsed.message);
   const run = simulateLayers(parsed.params);
@@ -44,6 +44,11 @@ export async function layersCli(argv: readonly string[], io: CliIO): Promise<num
   else {
     io.out(`gradbot layers ${layersKey(parsed.params)}${parsed.preset ? ` (preset ${parsed.preset})` : ''}\n`);
     for (const line of layersSummary(run)) io.out(line);
+  }
+  const out = args.flags.get('out');
+  if (typeof out === 'string') {
+    const written = await io.renderLayers(parsed.params, out);
+    for (const f of written) io.err(`wrote ${f}`);
   }
   return 0;
 }

@@ -31,4 +31,8 @@ export const nodeIO: CliIO = {
     const { exampleImage } = await import('../render/images.ts');
     return writeImages(dir, [exampleImage(ex)]);
   },
+  async renderLayers(params, dir) {
+    const { layersImages } = await import('../render/layers/images.ts');
+    return writeImages(dir, layersImages(params).images);
+  },
 };

@@ -6,7 +6,11 @@ export type Topic = (typeof TOPICS)[number];
 export const RUN_KINDS = ['run-bound', 'run-update', 'run-smallest', 'run-diverge', 'run-fix'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
-export type QuestionKind = RunKind | `concept-${Exclude<Topic, 'lecture'>}`;
+/** Questions about one /layers run, from that run's numbers (src/quiz/layers-questions.ts). */
+export const LAYERS_KINDS = ['layers-smallest', 'layers-fix', 'layers-saturated', 'layers-xavier-sigmoid'] as const;
+export type LayersKind = (typeof LAYERS_KINDS)[number];
+
+export type QuestionKind = RunKind | LayersKind | `concept-${Exclude<Topic, 'lecture'>}`;
 
 /** Slack's button text limit is 75 characters, Discord's label 80: every choice fits both. */
 export const MAX_CHOICE_CHARS = 75;

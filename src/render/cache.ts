@@ -1,7 +1,9 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
+import type { LayersParams } from '../engine/layers/index.ts';
 import { specKey } from '../params/explode.ts';
+import { layersKey } from '../params/layers.ts';
 import type { ReplyImage } from '../reply.ts';
-import { canRender, type Renderer, type RenderRequest } from './types.ts';
+import { canRender, type LayersRendered, type Renderer, type RenderRequest } from './types.ts';
 
 export interface RenderCacheOptions {
   /** Total PNG bytes kept; the least recently used pictures go first past it. 0 keeps nothing (in-flight sharing still applies). */
@@ -27,7 +29,7 @@ export type CachedRenderer = Renderer & { stats(): RenderCacheStats; accepts(req
 type Explode = { breakdown: ReplyImage; chart: ReplyImage };
 
 interface Entry {
-  value: Explode | ReplyImage;
+  value: Explode | ReplyImage | LayersRendered;
   bytes: number;
 }
 
@@ -77,7 +79,7 @@ const copyExplode = (e: Explode): Explode => ({ breakdown: copyImage(e.breakdown
 export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): CachedRenderer {
   const maxBytes = Math.max(0, opts.maxBytes);
   const entries = new Map<string, Entry>(); // insertion order = recency, oldest first
-  const inFlight = new Map<string, Promise<Explode | ReplyImage>>();
+  const inFlight = new Map<string, Promise<Explode | ReplyImage | LayersRendered>>();
   let bytes = 0;
   let hits = 0;
   let shared = 0;
@@ -85,7 +87,7 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
   let evictions = 0;
   let closed = false;
 
-  function remember(key: string, value: Explode | ReplyImage, size: number): void {
+  function remember(key: string, value: Explode | ReplyImage | LayersRendered, size: number): void {
     // Closed meanwhile, or a single picture larger than the whole budget: not kept.
     if (closed || size > maxBytes) return;
     entries.set(key, { value, bytes: size });
@@ -98,7 +100,7 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
     }
   }
 
-  function through<T extends Explode | ReplyImage>(key: string, render: () => Promise<T>, size: (v: T) => number): Promise<T> {
+  function through<T extends Explode | ReplyImage | LayersRendered>(key: string, render: () => Promise<T>, size: (v: T) => number): Promise<T> {
     if (closed) return Promise.reject(new Error('the renderer is closed'));
     const hit = entries.get(key);
     if (hit) {
@@ -144,6 +146,16 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
       const v = await through(exampleKeyed(ex), () => inner.example(ex), (img) => img.png.byteLength);
       return copyImage(v);
     },
+    ...(inner.layers
+      ? {
+          async layers(params: LayersParams) {
+            const render = inner.layers!.bind(inner);
+            // The run's numbers are a few kB beside its PNGs; the PNGs are what the budget counts.
+            const v = await through(`layers ${layersKey(params)}`, () => render(params), (l) => l.images.reduce((n, i) => n + i.png.byteLength, 0));
+            return { ...v, images: v.images.map(copyImage) };
+          },
+        }
+      : {}),
     get accepting() {
       return !closed && inner.accepting;
     },

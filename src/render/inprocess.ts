@@ -1,5 +1,7 @@
 import type { Renderer } from './types.ts';
 import { exampleImage, explodeImages } from './images.ts';
+import { layersImages } from './layers/images.ts';
+import { layersQuizFacts } from '../quiz/layers-questions.ts';
 
 /**
  * Rendering on the calling thread: for one-shot tools (the CLI) and
@@ -18,6 +20,11 @@ export function createInProcessRenderer(): Renderer {
     async example(ex) {
       guard();
       return exampleImage(ex);
+    },
+    async layers(params) {
+      guard();
+      const { report, images } = layersImages(params);
+      return { report, facts: layersQuizFacts(report.run), images };
     },
     get accepting() {
       return !closed;

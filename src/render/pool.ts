@@ -4,9 +4,10 @@ import 'canvas';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
+import type { LayersParams } from '../engine/layers/index.ts';
 import type { ReplyImage } from '../reply.ts';
 import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
-import { RenderBusyError, type Renderer } from './types.ts';
+import { RenderBusyError, type LayersRendered, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
   /**
@@ -34,7 +35,10 @@ export interface RenderPoolOptions {
   workerUrl?: URL;
 }
 
-type JobBody = { kind: 'breakdown'; spec: RunSpec } | { kind: 'chart'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample };
+type JobBody = { kind: 'breakdown'; spec: RunSpec } | { kind: 'chart'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample } | { kind: 'layers'; params: LayersParams };
+
+/** What a job answers: one picture, or a /layers run with its pictures. */
+type JobOutput = ReplyImage | LayersRendered;
 
 /** The pictures of one command. The queue bound counts these, so an /explode (two pictures) and an /example weigh the same. */
 interface Request {
@@ -45,7 +49,7 @@ interface Request {
 interface Pending {
   job: RenderJob;
   request: Request;
-  resolve(image: ReplyImage): void;
+  resolve(out: JobOutput): void;
   reject(e: Error): void;
 }
 
@@ -95,7 +99,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     worker.on('message', (r: RenderResult) => {
       const p = settle(slot);
       if (p) {
-        if (r.ok) p.resolve(fromWire(r.image));
+        if (r.ok) p.resolve('image' in r ? fromWire(r.image) : { report: r.layers.report, facts: r.layers.facts, images: r.layers.images.map(fromWire) });
         else p.reject(new Error(`rendering failed: ${r.message}`));
       }
       pump();
@@ -145,14 +149,14 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   }
 
   /** Queues the pictures of one request together: all of them are taken, or none. */
-  function submit(bodies: readonly JobBody[]): Promise<ReplyImage>[] {
+  function submit(bodies: readonly JobBody[]): Promise<JobOutput>[] {
     if (closed) return bodies.map(() => Promise.reject(new Error('the renderer is closed')));
     if (!hasRoom()) return bodies.map(() => Promise.reject(new RenderBusyError()));
     const request: Request = { waiting: bodies.length };
     waitingRequests++;
     const images = bodies.map(
       (body) =>
-        new Promise<ReplyImage>((resolve, reject) => {
+        new Promise<JobOutput>((resolve, reject) => {
           queue.push({ job: { ...body, id: nextId++ }, request, resolve, reject });
         }),
     );
@@ -160,7 +164,9 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     return images;
   }
 
-  function named(image: ReplyImage, name: string): ReplyImage {
+  function named(out: JobOutput, name: string): ReplyImage {
+    if (!('png' in out)) throw new Error(`the render worker returned a /layers run, not ${name}`);
+    const image = out;
     if (image.name !== name) throw new Error(`the render worker returned ${image.name}, not ${name}`);
     return image;
   }
@@ -180,6 +186,11 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     async example(ex) {
       const [image] = await Promise.all(submit([{ kind: 'example', ex }]));
       return named(image!, 'example.png');
+    },
+    async layers(params) {
+      const [out] = await Promise.all(submit([{ kind: 'layers', params }]));
+      if (!out || 'png' in out) throw new Error('the render worker returned a picture, not a /layers run');
+      return out;
     },
     get accepting() {
       return !closed && hasRoom();

@@ -1,11 +1,15 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
+import type { LayersParams, LayersReport } from '../engine/layers/index.ts';
+import type { LayersQuizFacts } from '../quiz/layers-questions.ts';
 
 /** Messages between the pool and its workers. PNG bytes travel as transferred ArrayBuffers. */
 /** One picture per job: the two of an /explode go to two workers at once when both are free. */
 export type RenderJob =
   | { id: number; kind: 'breakdown'; spec: RunSpec }
   | { id: number; kind: 'chart'; spec: RunSpec }
-  | { id: number; kind: 'example'; ex: WorkedExample };
+  | { id: number; kind: 'example'; ex: WorkedExample }
+  /** A /layers run: the engine (up to seconds at the work cap), its quiz facts and three pictures, all on the worker. */
+  | { id: number; kind: 'layers'; params: LayersParams };
 
 /** Draw a throwaway picture of each kind so the first student's is not the one that pays for loading and compiling. No answer. */
 export interface WarmUp {
@@ -20,4 +24,13 @@ export interface WireImage {
   height: number;
 }
 
-export type RenderResult = { id: number; ok: true; image: WireImage } | { id: number; ok: false; message: string };
+export interface WireLayers {
+  report: LayersReport;
+  facts: LayersQuizFacts;
+  images: WireImage[];
+}
+
+export type RenderResult =
+  | { id: number; ok: true; image: WireImage }
+  | { id: number; ok: true; layers: WireLayers }
+  | { id: number; ok: false; message: string };

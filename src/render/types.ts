@@ -1,5 +1,14 @@
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
+import type { LayersParams, LayersReport } from '../engine/layers/index.ts';
+import type { LayersQuizFacts } from '../quiz/layers-questions.ts';
 import type { ReplyImage } from '../reply.ts';
+
+/** What a /layers reply needs: the run (and its comparison), the quiz's re-runs, and gradient.png, activations.png, training.png. */
+export interface LayersRendered {
+  report: LayersReport;
+  facts: LayersQuizFacts;
+  images: ReplyImage[];
+}
 
 /** One command's pictures, as a command asks whether it may have them. */
 export type RenderRequest = { kind: 'explode'; spec: RunSpec } | { kind: 'example'; ex: WorkedExample };
@@ -15,6 +24,12 @@ export interface Renderer {
   explode(spec: RunSpec): Promise<{ breakdown: ReplyImage; chart: ReplyImage }>;
   /** example.png: the lecture's worked example with these numbers. */
   example(ex: WorkedExample): Promise<ReplyImage>;
+  /**
+   * A /layers run computed and drawn off the main thread. Optional so that
+   * renderers built for /explode alone (test doubles) still type-check; a
+   * command without it answers that /layers is unavailable.
+   */
+  layers?(params: LayersParams): Promise<LayersRendered>;
   /** True while the pool can take work; false past its queue bound ("busy, try again"). */
   readonly accepting: boolean;
   /**

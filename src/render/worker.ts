@@ -5,6 +5,9 @@ import type { ReplyImage } from '../reply.ts';
 import { breakdownImage, chartImage, exampleImage } from './images.ts';
 import { LECTURE_EXAMPLE, lectureSpec, workedExample } from '../engine/index.ts';
 import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
+import { layersImages } from './layers/images.ts';
+import { layersParams } from '../engine/layers/index.ts';
+import { layersQuizFacts } from '../quiz/layers-questions.ts';
 
 /** A render worker: one job at a time; fonts, MathJax and Chart.js load once per thread. */
 
@@ -17,6 +20,10 @@ function toWire(img: ReplyImage): WireImage {
 
 export function runJob(job: RenderJob): RenderResult {
   try {
+    if (job.kind === 'layers') {
+      const { report, images } = layersImages(job.params);
+      return { id: job.id, ok: true, layers: { report, facts: layersQuizFacts(report.run), images: images.map(toWire) } };
+    }
     const image = job.kind === 'breakdown' ? breakdownImage(job.spec) : job.kind === 'chart' ? chartImage(job.spec) : exampleImage(job.ex);
     return { id: job.id, ok: true, image: toWire(image) };
   } catch (e) {
@@ -35,6 +42,8 @@ function warmUp(): void {
     breakdownImage(spec);
     chartImage(spec);
     exampleImage(workedExample(LECTURE_EXAMPLE.factors, LECTURE_EXAMPLE.w, LECTURE_EXAMPLE.lr));
+    const { report } = layersImages(layersParams({ depth: 3, width: 8, batch: 4, steps: 3 }));
+    layersQuizFacts(report.run);
   } catch {
     // See above.
   }
@@ -73,7 +82,7 @@ export function serve(): void {
   port.on('message', (job: RenderJob | WarmUp) => {
     if (job.kind === 'warm-up') return warmUp();
     const result = runJob(job);
-    port.postMessage(result, result.ok ? [result.image.png] : []);
+    port.postMessage(result, !result.ok ? [] : 'image' in result ? [result.image.png] : result.layers.images.map((i) => i.png));
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
     if (gc && ++jobs % COLLECT_EVERY === 0) setImmediate(gc);
   });

@@ -21,7 +21,7 @@ async function gradbot(...args: string[]): Promise<{ code: number; stdout: strin
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), renderExplode: async () => [], renderExample: async () => [] };
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), renderExplode: async () => [], renderExample: async () => [], renderLayers: async () => [] };
   const code = await runCli(argv, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -12,6 +12,7 @@ function io() {
     err: (l) => err.push(l),
     renderExplode: async () => [],
     renderExample: async () => [],
+    renderLayers: async () => [],
   };
   return { sink, out, err };
 }

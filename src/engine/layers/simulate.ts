@@ -34,15 +34,23 @@ export interface LayersRun {
   diverged_at: number | null;
 }
 
-/** Step-0 activations kept for the histograms: H_k of the layers asked for (1-based), copied. */
+/** Step-0 activations kept for the histograms: H_k and Z_k of the layers asked for (1-based), copied. */
 export interface LayersSnapshot {
   layers: number[];
   activations: Float64Array[];
+  pre: Float64Array[];
 }
 
 export interface LayersOptions {
   /** Layers (1..L) whose step-0 activations to copy out, for pictures. */
   snapshotLayers?: readonly number[];
+}
+
+/** Whether a unit passes back little at z: the spec's saturated (sigmoid, tanh) or dead (relu). */
+export function isSaturated(fns: Net['fns'], act: LayersParams['act'], z: number): boolean {
+  if (act === 'linear') return false;
+  if (act === 'relu') return z <= 0;
+  return fns.dphi(z) < 0.1 * fns.peak;
 }
 
 /** Whether a unit passes back little: phi' below a tenth of its peak (sigmoid, tanh), z <= 0 (a dead ReLU), never for linear. */
@@ -101,7 +109,7 @@ export function verdictOfLayers(ratio: number | null, divergedAt: number | null)
 
 function snapshotOf(net: Net, layers: readonly number[]): LayersSnapshot {
   const kept = layers.filter((k) => k >= 1 && k <= net.L);
-  return { layers: kept, activations: kept.map((k) => Float64Array.from(net.H[k]!)) };
+  return { layers: kept, activations: kept.map((k) => Float64Array.from(net.H[k]!)), pre: kept.map((k) => Float64Array.from(net.Z[k]!)) };
 }
 
 /**
@@ -146,7 +154,7 @@ export function simulateLayersWith(p: LayersParams, opts: LayersOptions = {}): {
   const top = step0.grad_norm_h[p.depth - 1]!;
   const ratio = top === 0 ? null : step0.grad_norm_input / top;
   const run: LayersRun = { params: p, step0, trajectory, ratio_first_last: ratio, verdict: verdictOfLayers(ratio, divergedAt), diverged_at: divergedAt };
-  return { run, snapshot: snapshot ?? { layers: [], activations: [] } };
+  return { run, snapshot: snapshot ?? { layers: [], activations: [], pre: [] } };
 }
 
 export function simulateLayers(p: LayersParams): LayersRun {
