@@ -132,8 +132,10 @@ export function backwardNet(net: Net): void {
         const dz = DZ[row + i]!;
         Gck[i] = Gck[i]! + dz;
         const wrow = i * n;
-        for (let j = 0; j < n; j++) GWk[wrow + j] = GWk[wrow + j]! + dz * Hin[row + j]!;
-        for (let j = 0; j < n; j++) Dprev[row + j] = Dprev[row + j]! + dz * Wk[wrow + j]!;
+        for (let j = 0; j < n; j++) {
+          GWk[wrow + j] = GWk[wrow + j]! + dz * Hin[row + j]!;
+          Dprev[row + j] = Dprev[row + j]! + dz * Wk[wrow + j]!;
+        }
       }
     }
     net.dNormSq[k - 1] = sumSq(Dprev);
