@@ -48,16 +48,16 @@ export const layers: Command<typeof layersSchema> = {
         const { report, facts, images } = await renderer.layers!(params);
         const run = report.run;
         const key = layersKey(params);
-        const seed = hashSeed(`layers ${key}`, caller.classId, quizzes.store.quizCount(caller.classId));
+        const seed = hashSeed(`layers ${key}`, caller.classId, await quizzes.store.quizCount(caller.classId));
         const question = layersQuestion(run, facts, seed);
-        const quiz = question ? quizzes.open({ question, by: caller, seed }) : null;
+        const quiz = question ? await quizzes.open({ question, by: caller, seed }) : null;
         const about = preset ? `preset=${preset}: ${describeLayersRun(params)}` : describeLayersRun(params);
         const text = [
           `**${layersVerdictLine(run)}**`,
           `Run: \`${about}\``,
           ...layersSummaryLines(run),
           ...notes.map((s) => `Note: ${clipText(s, 200)}`),
-          quiz ? `Quiz about this run in the thread: one answer each, closes in ${minutesText(quizzes.minutesFor(caller.classId))}.` : '',
+          quiz ? `Quiz about this run in the thread: one answer each, closes in ${minutesText(await quizzes.minutesFor(caller.classId))}.` : '',
         ]
           .filter((l) => l !== '')
           .join('\n');

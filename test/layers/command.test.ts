@@ -14,15 +14,15 @@ describe('/layers through the core', () => {
   let store: Store;
   let renderer: Renderer;
   let bot: GradbotCore;
-  beforeEach(() => {
-    store = openStore('sqlite::memory:');
+  beforeEach(async () => {
+    store = await openStore('sqlite::memory:');
     renderer = createInProcessRenderer();
     bot = createGradbot({ services: { renderer, store, now: Date.now }, log: { error: () => {} }, cooldownSeconds: 0 });
   });
   afterEach(async () => {
     await bot.close();
     await renderer.close();
-    store.close();
+    await store.close();
   });
 
   it('answers with the verdict in numbers, three pictures with alt text, and a quiz in a thread', async () => {
@@ -38,7 +38,7 @@ describe('/layers through the core', () => {
     }
     expect(reply.thread?.name).toMatch(/^layers depth=4/);
     expect(reply.quiz).toBeDefined();
-    const q = store.getQuiz(reply.quiz!.quizId)!;
+    const q = (await store.getQuiz(reply.quiz!.quizId))!;
     expect(q.kind).toMatch(/^layers-/);
   });
 

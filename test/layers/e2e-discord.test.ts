@@ -12,7 +12,7 @@ let bot: GradbotCore;
 let h: Harness;
 
 beforeAll(async () => {
-  store = openStore('sqlite::memory:');
+  store = await openStore('sqlite::memory:');
   renderer = createRenderPool({ size: 1 });
   bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   h = await startHarness(bot);
@@ -22,7 +22,7 @@ afterAll(async () => {
   await h?.close();
   await bot?.close();
   await renderer?.close();
-  store?.close();
+  await store?.close();
 });
 
 describe('/layers on Discord', () => {
