@@ -63,7 +63,10 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     if (config.playground) platforms.push(startPlayground(deps));
     http.addReadiness({ name: 'database', check: () => store.writable() });
     http.addReadiness({ name: 'renderer', check: () => renderer.accepting });
-    for (const p of platforms) http.addReadiness({ name: p.name, check: () => p.ready() });
+    for (const p of platforms) {
+      http.addReadiness({ name: p.name, check: () => p.ready() });
+      for (const c of p.checks ?? []) http.addReadiness(c);
+    }
     const port = await http.listen(config.port, config.host);
     log.info({ platforms: platforms.map((p) => p.name), port, database: describeDatabase(config.databaseUrl) }, `gradbot running: ${platforms.map((p) => p.name).join(', ')}`);
     let stopping: Promise<void> | null = null;

@@ -33,6 +33,12 @@ export const envSchema = z.object({
   }),
   DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
   DISCORD_GUILD_ID: optionalString.refine((s) => s === undefined || /^\d{15,25}$/.test(s), { message: 'DISCORD_GUILD_ID must be a numeric server id' }),
+  DISCORD_SHARDS: optionalString.refine((s) => s === undefined || s === 'auto' || (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 65535), {
+    message: 'DISCORD_SHARDS must be auto (the count Discord recommends) or a whole number of shards from 1',
+  }),
+  DISCORD_SHARD_IDS: optionalString.refine((s) => s === undefined || /^\d+(\s*,\s*\d+)*$/.test(s), {
+    message: 'DISCORD_SHARD_IDS must be comma-separated shard ids counted from 0 (e.g. 0,1)',
+  }),
   SLACK_BOT_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xoxb-'), { message: 'SLACK_BOT_TOKEN must start with xoxb-' }),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xapp-'), { message: 'SLACK_APP_TOKEN must start with xapp-' }),
@@ -65,10 +71,19 @@ export const envSchema = z.object({
 /** Every GRADBOT_* variable we read; others are warned about as likely typos. */
 export const KNOWN_GRADBOT_VARS = Object.keys(envSchema.shape).filter((k) => k.startsWith('GRADBOT_'));
 
+/** How this process splits the bot's gateway sessions: null runs one shard, as bots under 2,500 servers do. */
+export interface ShardPlanConfig {
+  /** Shards across every process of the bot; 'auto' asks GET /gateway/bot. */
+  count: number | 'auto';
+  /** The shards this process runs; null runs them all. */
+  ids: number[] | null;
+}
+
 export interface DiscordConfig {
   token: string;
   apiUrl: string;
   guildId: string | null;
+  shards?: ShardPlanConfig | null;
 }
 
 export interface SlackConfig {
@@ -101,6 +116,12 @@ function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   if (has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET')) problems.push('SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (Slack app > Basic Information > Signing Secret)');
   if (has('SLACK_SIGNING_SECRET') && !has('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (Slack app > OAuth & Permissions)');
+  if (has('DISCORD_SHARD_IDS') && !has('DISCORD_SHARDS')) problems.push('DISCORD_SHARD_IDS also needs DISCORD_SHARDS, the shard count across every process (a number, or auto)');
+  const shards = (env.DISCORD_SHARDS ?? '').trim();
+  if (/^\d+$/.test(shards) && has('DISCORD_SHARD_IDS')) {
+    const beyond = (env.DISCORD_SHARD_IDS ?? '').split(',').map((x) => Number(x.trim())).filter((id) => id >= Number(shards));
+    if (beyond.length > 0) problems.push(`DISCORD_SHARD_IDS names shard ${beyond.join(', ')}, but DISCORD_SHARDS=${shards} numbers shards 0 to ${Number(shards) - 1}`);
+  }
   if (has('SLACK_APP_TOKEN') && !has('SLACK_BOT_TOKEN')) problems.push('SLACK_APP_TOKEN (Socket Mode) also needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET');
   return problems;
 }
@@ -124,7 +145,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
   const warnings = Object.keys(env)
     .filter((k) => k.startsWith('GRADBOT_') && !KNOWN_GRADBOT_VARS.includes(k))
     .map((k) => `unknown variable ${k} is ignored (known: ${KNOWN_GRADBOT_VARS.join(', ')})`);
-  const discord = e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''), guildId: e.DISCORD_GUILD_ID ?? null } : null;
+  const shardPlan: ShardPlanConfig | null = e.DISCORD_SHARDS
+    ? { count: e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS), ids: e.DISCORD_SHARD_IDS ? [...new Set(e.DISCORD_SHARD_IDS.split(',').map((x) => Number(x.trim())))].sort((a, b) => a - b) : null }
+    : null;
+  const discord = e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''), guildId: e.DISCORD_GUILD_ID ?? null, shards: shardPlan } : null;
   const slack =
     e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`, taUserIds: e.SLACK_TA_USER_IDS }

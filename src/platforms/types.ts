@@ -14,6 +14,8 @@ export interface PlatformHandle {
   name: 'discord' | 'slack' | 'web';
   /** Connected and able to answer (for /readyz). */
   ready(): boolean;
+  /** Finer checks /readyz reports next to ready() (a sharded Discord: one per shard). */
+  checks?: readonly { name: string; check(): boolean }[];
   /**
    * Stop taking new commands, give the ones already running up to drainMs
    * (the shutdown's time left; a default of 10 s otherwise) to post their

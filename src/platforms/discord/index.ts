@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, MessageFlags, Partials, RESTEvents, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, MessageFlags, Partials, REST, RESTEvents, type Interaction } from 'discord.js';
 import type { DiscordConfig } from '../../config.ts';
 import type { PlatformDeps, PlatformHandle } from '../types.ts';
 import { handleButton } from './button.ts';
@@ -6,6 +6,7 @@ import { SORRY, type AdapterContext } from './context.ts';
 import { describeError, isDeadInteraction } from './errors.ts';
 import { NO_MENTIONS } from './message.ts';
 import { postQuizSummary } from './quiz-closed.ts';
+import { resolveShardPlan, shardChecks, type ShardPlan } from './shards.ts';
 import { handleSlash } from './slash.ts';
 import { withBackoff } from './backoff.ts';
 import { RecentKeys } from '../dedupe.ts';
@@ -39,13 +40,24 @@ const DRAIN_MS = 10_000;
  */
 export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps): Promise<PlatformHandle> {
   const { bot, log } = deps;
+  // Retries are withBackoff's (spaced, jittered); the library's own would come at once.
+  const restOptions = { api: cfg.apiUrl, retries: 0, timeout: cfg.restTimeoutMs ?? 15_000, makeRequest: withBackoff({ retries: cfg.restRetries ?? 3, baseMs: cfg.restBackoffMs ?? 250 }) };
+  let plan: ShardPlan | null = null;
+  if (cfg.shards) {
+    try {
+      plan = await resolveShardPlan(cfg.shards, new REST(restOptions).setToken(cfg.token));
+    } catch (e) {
+      throw new Error(`Discord sharding: ${describeError(e).err}`);
+    }
+  }
   const client = new Client({
+    // Each process runs its own shards of the bot's count; Discord routes every guild's interactions to one of them.
+    ...(plan ? { shards: plan.ids, shardCount: plan.count } : {}),
     intents: [GatewayIntentBits.Guilds],
     // Interactions in channels we have not seen (DMs, new threads) still carry enough to answer.
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
-    // Retries are withBackoff's (spaced, jittered); the library's own would come at once.
-    rest: { api: cfg.apiUrl, retries: 0, timeout: cfg.restTimeoutMs ?? 15_000, makeRequest: withBackoff({ retries: cfg.restRetries ?? 3, baseMs: cfg.restBackoffMs ?? 250 }) },
+    rest: restOptions,
   });
   const ctx: AdapterContext = { bot, log };
   const inflight = new Set<Promise<void>>();
@@ -94,6 +106,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   client.on(Events.Warn, (message) => log.warn({ message }, 'discord: warning'));
   // discord.js reconnects and resumes by itself; these are for the operator reading the log.
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'discord: gateway disconnected'));
+  client.on(Events.ShardReady, (shard) => log.info({ shard, shards: plan?.count ?? 1 }, 'discord: shard ready'));
   client.on(Events.ShardReconnecting, (shard) => {
     if (!stopping) log.info({ shard }, 'discord: gateway reconnecting');
   });
@@ -114,7 +127,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   } finally {
     clearTimeout(timer);
   }
-  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord: connected');
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, ...(plan ? { shards: plan.ids, shardCount: plan.count } : {}) }, 'discord: connected');
   // Only a connected client listens: the core replays closings it held back meanwhile.
   bot.onQuizClosed(async (event) => {
     if (stopping) return;
@@ -124,6 +137,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
   return {
     name: 'discord',
     ready: () => !stopping && client.isReady(),
+    ...(plan ? { checks: shardChecks(client, plan.ids, () => stopping) } : {}),
     async stop(drainMs = DRAIN_MS) {
       if (stopping) return;
       stopping = true;

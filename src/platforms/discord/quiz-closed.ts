@@ -15,7 +15,8 @@ export async function postQuizSummary(client: Client, event: QuizClosedEvent, lo
   if (!loc) return;
   let channel;
   try {
-    channel = await client.channels.fetch(loc.channelId);
+    // The quiz may live on a server another shard (another process) holds: its guild is not in this cache.
+    channel = await client.channels.fetch(loc.channelId, { allowUnknownGuild: true });
   } catch (e) {
     log.warn({ quizId: event.quizId, ...describeError(e) }, 'discord: quiz channel is gone; no summary posted');
     return;

@@ -10,6 +10,9 @@ export function snowflake(): string {
 export const APP_ID = '1234567890123456789';
 export const GUILD_ID = '1111111111111111111';
 export const CHANNEL_ID = '2222222222222222222';
+/** A second server for sharding tests: with two shards GUILD_ID rides shard 1 and this one shard 0 ((id >> 22) % 2). */
+export const GUILD2_ID = '1111111111115305415';
+export const CHANNEL2_ID = '2222222222222222223';
 export const STUDENT_ID = '3333333333333333331';
 export const TA_ID = '3333333333333333332';
 export const OWNER_ID = '3333333333333333339';

@@ -48,9 +48,10 @@ function base(standin: DiscordStandin, who: Person, where: Where) {
   const channelId = where.channelId ?? (where.dm ? snowflake() : CHANNEL_ID);
   standin.noteInteraction(token, channelId);
   const known = standin.channels.get(channelId);
+  const guildId = typeof known?.guild_id === 'string' ? known.guild_id : GUILD_ID;
   const channel = where.dm
     ? { id: channelId, type: 1, flags: 0, last_message_id: null, recipients: [userOf(who)] }
-    : { ...(known ?? { id: channelId, type: 0, name: 'lecture', parent_id: null }), guild_id: GUILD_ID, permissions: where.appPermissions ?? EVERYONE_PERMISSIONS };
+    : { ...(known ?? { id: channelId, type: 0, name: 'lecture', parent_id: null }), guild_id: guildId, permissions: where.appPermissions ?? EVERYONE_PERMISSIONS };
   return {
     id: snowflake(),
     application_id: APP_ID,
@@ -61,24 +62,25 @@ function base(standin: DiscordStandin, who: Person, where: Where) {
     app_permissions: where.appPermissions ?? EVERYONE_PERMISSIONS,
     locale: 'en-US',
     entitlements: [],
-    authorizing_integration_owners: where.dm ? { '1': who.id } : { '0': GUILD_ID },
+    authorizing_integration_owners: where.dm ? { '1': who.id } : { '0': guildId },
     context: where.dm ? 1 : 0,
     attachment_size_limit: 10 * 1024 * 1024,
     ...(where.dm
       ? { user: userOf(who) }
-      : { guild_id: GUILD_ID, guild_locale: 'en-US', guild: { id: GUILD_ID, locale: 'en-US', features: [] }, member: { user: userOf(who), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false, permissions: who.permissions } }),
+      : { guild_id: guildId, guild_locale: 'en-US', guild: { id: guildId, locale: 'en-US', features: [] }, member: { user: userOf(who), roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false, permissions: who.permissions } }),
   };
 }
 
 export function slashCommand(standin: DiscordStandin, name: string, options: TypedOptions, who: Person = STUDENT, where: Where = {}) {
+  const payload = base(standin, who, where);
   return {
-    ...base(standin, who, where),
+    ...payload,
     type: 2,
     data: {
       id: snowflake(),
       name,
       type: 1,
-      ...(where.dm ? {} : { guild_id: GUILD_ID }),
+      ...('guild_id' in payload ? { guild_id: payload.guild_id } : {}),
       options: Object.entries(options).map(([n, o]) => ({ name: n, type: OPTION_TYPE[o.type], value: o.value })),
     },
   };

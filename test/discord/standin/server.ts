@@ -67,11 +67,11 @@ const PNG_TYPES = new Map([
 /** Everything the bot needs to post, thread and attach in the test channel. */
 export const EVERYONE_PERMISSIONS = '311385246720';
 
-function guildChannel(id: string, name: string): GuildChannel {
+function guildChannel(id: string, name: string, guildId: string = GUILD_ID): GuildChannel {
   return {
     id,
     type: 0,
-    guild_id: GUILD_ID,
+    guild_id: guildId,
     name,
     position: 0,
     permission_overwrites: [],
@@ -99,6 +99,12 @@ export class DiscordStandin extends EventEmitter {
   /** Close the gateway session with 4004 (authentication failed) after IDENTIFY, as Discord does for a revoked token. */
   refuseIdentify = false;
   private readonly sockets = new Set<WebSocket>();
+  /** The shard each gateway session identified as ([id, count]); a session that has not identified yet counts as shard 0. */
+  private readonly socketShards = new Map<WebSocket, [number, number]>();
+  /** The servers the bot is in: id -> name. Each one's GUILD_CREATE goes to the shard Discord's rule assigns it. */
+  readonly guilds = new Map<string, string>([[GUILD_ID, 'Deep Learning 101']]);
+  /** What GET /gateway/bot recommends. */
+  shardCount = 1;
   private seq = 0;
   private rest: Server | null = null;
   private gateway: WebSocketServer | null = null;
@@ -140,10 +146,29 @@ export class DiscordStandin extends EventEmitter {
     this.injections.push(injection);
   }
 
-  /** Sends one gateway dispatch to every connected client. */
+  /** Puts the bot in one more server, with one text channel. */
+  addGuild(id: string, name: string, channelId: string, channelName = 'lecture'): void {
+    this.guilds.set(id, name);
+    this.channels.set(channelId, guildChannel(channelId, channelName, id));
+  }
+
+  /**
+   * Sends one gateway dispatch as Discord would: an event of a server goes
+   * only to the session of the shard that server rides ((id >> 22) % count);
+   * anything else (a DM) to shard 0. Unsharded, every session is shard 0.
+   */
   dispatch(t: string, d: unknown): void {
     const frame = JSON.stringify({ op: 0, t, s: ++this.seq, d });
-    for (const ws of this.sockets) ws.send(frame);
+    const guildId = typeof d === 'object' && d !== null && 'guild_id' in d && typeof d.guild_id === 'string' ? d.guild_id : null;
+    for (const ws of this.sockets) {
+      const [id, count] = this.socketShards.get(ws) ?? [0, 1];
+      if ((guildId ? Number((BigInt(guildId) >> 22n) % BigInt(count)) : 0) === id) ws.send(frame);
+    }
+  }
+
+  /** The shard ids of the sessions connected now, e.g. [0, 1]. */
+  connectedShards(): number[] {
+    return [...this.sockets].map((ws) => (this.socketShards.get(ws) ?? [0, 1])[0]).sort((a, b) => a - b);
   }
 
   get connected(): number {
@@ -176,7 +201,10 @@ export class DiscordStandin extends EventEmitter {
   private onGatewayConnection(ws: WebSocket, req: IncomingMessage): void {
     this.gatewayQueries.push(new URL(req.url ?? '/', 'ws://127.0.0.1').searchParams);
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.socketShards.delete(ws);
+    });
     ws.on('message', (raw) => this.onGatewayFrame(ws, raw.toString()));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41_250 }, s: null, t: null }));
   }
@@ -192,13 +220,20 @@ export class DiscordStandin extends EventEmitter {
         ws.close(4004, 'Authentication failed.');
         return;
       }
+      const shard: [number, number] = Array.isArray(frame.d.shard) ? [Number(frame.d.shard[0]), Number(frame.d.shard[1])] : [0, 1];
+      if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) {
+        ws.close(4010, 'Invalid shard.');
+        return;
+      }
+      this.socketShards.set(ws, shard);
+      const mine = [...this.guilds.keys()].filter((g) => Number((BigInt(g) >> 22n) % BigInt(shard[1])) === shard[0]);
       send('READY', {
         v: 10,
         user: { ...BOT_USER, verified: true, mfa_enabled: false },
-        guilds: [{ id: GUILD_ID, unavailable: true }],
+        guilds: mine.map((id) => ({ id, unavailable: true })),
         session_id: 'standin-session',
         resume_gateway_url: this.gatewayUrl,
-        shard: [0, 1],
+        shard,
         application: { id: APP_ID, flags: 0 },
         private_channels: [],
         relationships: [],
@@ -206,17 +241,17 @@ export class DiscordStandin extends EventEmitter {
         guild_join_requests: [],
         user_settings: {},
       });
-      send('GUILD_CREATE', this.guildCreate());
+      for (const id of mine) send('GUILD_CREATE', this.guildCreate(id));
     } else if (frame.op === 6) {
       send('RESUMED', {});
     }
   }
 
-  private guildCreate(): Json {
+  private guildCreate(guildId: string): Json {
     const now = new Date().toISOString();
     return {
-      id: GUILD_ID,
-      name: 'Deep Learning 101',
+      id: guildId,
+      name: this.guilds.get(guildId) ?? 'Deep Learning 101',
       icon: null,
       owner_id: OWNER_ID,
       unavailable: false,
@@ -236,11 +271,11 @@ export class DiscordStandin extends EventEmitter {
       features: [],
       nsfw_level: 0,
       roles: [
-        { id: GUILD_ID, name: '@everyone', permissions: EVERYONE_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        { id: guildId, name: '@everyone', permissions: EVERYONE_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
       ],
       emojis: [],
       stickers: [],
-      channels: [...this.channels.values()].filter((c) => c.type === 0),
+      channels: [...this.channels.values()].filter((c) => c.type === 0 && (c.guild_id ?? GUILD_ID) === guildId),
       threads: [],
       members: [{ user: BOT_USER, roles: [], joined_at: now, deaf: false, mute: false, flags: 0, nick: null }],
       voice_states: [],
@@ -316,7 +351,7 @@ export class DiscordStandin extends EventEmitter {
     let m: RegExpExecArray | null;
     const body = json ?? {};
     if (method === 'GET' && path === '/gateway/bot') {
-      return { status: 200, data: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } };
+      return { status: 200, data: { url: this.gatewayUrl, shards: this.shardCount, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } } };
     }
     if (method === 'GET' && path === '/gateway') return { status: 200, data: { url: this.gatewayUrl } };
     if (method === 'GET' && (path === '/oauth2/applications/@me' || path === '/applications/@me')) {
@@ -375,7 +410,7 @@ export class DiscordStandin extends EventEmitter {
       const thread: GuildChannel = {
         id: messageId,
         type: 11,
-        guild_id: GUILD_ID,
+        guild_id: this.channels.get(parentId)?.guild_id ?? GUILD_ID,
         parent_id: parentId,
         name: String(body.name ?? ''),
         owner_id: APP_ID,
@@ -422,7 +457,7 @@ export class DiscordStandin extends EventEmitter {
     const msg: StandinMessage = {
       id: snowflake(),
       channel_id: p.channel_id,
-      ...(ch ? { guild_id: GUILD_ID } : {}),
+      ...(ch ? { guild_id: ch.guild_id ?? GUILD_ID } : {}),
       author: BOT_USER,
       content: p.content,
       timestamp: new Date().toISOString(),
