@@ -155,6 +155,71 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'Slack installations (tokens sealed), spent OAuth states, TAs named per class',
+    sql: `
+      CREATE TABLE slack_installations (
+        install_key           TEXT PRIMARY KEY,  -- team:T, or org:E for an org-wide install
+        enterprise_id         TEXT,
+        team_id               TEXT,
+        is_enterprise_install INTEGER NOT NULL,
+        team_name             TEXT,
+        enterprise_name       TEXT,
+        app_id                TEXT,
+        bot_id                TEXT NOT NULL,
+        bot_user_id           TEXT NOT NULL,
+        bot_scopes            TEXT NOT NULL,     -- JSON array
+        installer_user_id     TEXT NOT NULL,
+        -- The tokens, AES-256-GCM under GRADBOT_SECRET_KEY and bound to install_key: never in the clear.
+        sealed_secrets        TEXT NOT NULL,
+        installed_at          INTEGER NOT NULL
+      );
+
+      CREATE TABLE oauth_states (
+        id         TEXT PRIMARY KEY,             -- SHA-256 of a spent state value
+        expires_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE class_tas (
+        class_id TEXT NOT NULL,
+        user_id  TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (class_id, user_id)
+      );
+    `,
+    postgres: `
+      CREATE TABLE slack_installations (
+        install_key           TEXT PRIMARY KEY,
+        enterprise_id         TEXT,
+        team_id               TEXT,
+        is_enterprise_install INTEGER NOT NULL,
+        team_name             TEXT,
+        enterprise_name       TEXT,
+        app_id                TEXT,
+        bot_id                TEXT NOT NULL,
+        bot_user_id           TEXT NOT NULL,
+        bot_scopes            TEXT NOT NULL,
+        installer_user_id     TEXT NOT NULL,
+        sealed_secrets        TEXT NOT NULL,
+        installed_at          BIGINT NOT NULL
+      );
+
+      CREATE TABLE oauth_states (
+        id         TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE class_tas (
+        class_id TEXT NOT NULL,
+        user_id  TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at BIGINT NOT NULL,
+        PRIMARY KEY (class_id, user_id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));

@@ -2,6 +2,8 @@ import pg from 'pg';
 import { migrations as allMigrations, type Migration } from './migrations.ts';
 import { classify, isConnectionError } from './pg-errors.ts';
 import { answerOf, ORDER, quizOf, reviewOf, scoreOf, type AnswerRow, type QuizRow, type ReviewRow, type ScoreDbRow } from './rows.ts';
+import type { InstallationKey, SlackInstallationRecord, TaRecord } from './tenancy.ts';
+import { installationOf, installKey, taOf, type InstallationRow, type TaRow } from './tenancy-rows.ts';
 import type { AnswerRecord, ClassSettings, DueReview, ExportRow, NewAnswer, NewQuiz, QuizRecord, RankedScore, RecordResult, Store, TakenReview } from './types.ts';
 
 export interface PostgresOptions {
@@ -176,6 +178,55 @@ class PostgresStore implements Store {
 
   private write<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     return this.tx(async (c) => (await c.query<R>(sql, params)).rows);
+  }
+
+  // --- tenancy: Slack installations, spent OAuth states, TAs per class (src/store/tenancy.ts) ---
+
+  async saveSlackInstallation(r: SlackInstallationRecord): Promise<void> {
+    await this.write(
+      `INSERT INTO slack_installations (install_key, enterprise_id, team_id, is_enterprise_install, team_name, enterprise_name, app_id, bot_id, bot_user_id, bot_scopes, installer_user_id, sealed_secrets, installed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (install_key) DO UPDATE SET enterprise_id = EXCLUDED.enterprise_id, team_id = EXCLUDED.team_id, team_name = EXCLUDED.team_name,
+         enterprise_name = EXCLUDED.enterprise_name, app_id = EXCLUDED.app_id, bot_id = EXCLUDED.bot_id, bot_user_id = EXCLUDED.bot_user_id,
+         bot_scopes = EXCLUDED.bot_scopes, installer_user_id = EXCLUDED.installer_user_id, sealed_secrets = EXCLUDED.sealed_secrets, installed_at = EXCLUDED.installed_at`,
+      [installKey(r), r.enterpriseId, r.teamId, r.isEnterpriseInstall ? 1 : 0, r.teamName, r.enterpriseName, r.appId, r.botId, r.botUserId, JSON.stringify(r.botScopes), r.installerUserId, r.sealedSecrets, r.installedAt],
+    );
+  }
+
+  async findSlackInstallation(k: InstallationKey): Promise<SlackInstallationRecord | null> {
+    // The workspace's own installation first, else its org's.
+    const keys = [...(k.isEnterpriseInstall ? [] : [installKey(k)]), ...(k.enterpriseId ? [installKey({ ...k, isEnterpriseInstall: true })] : [])];
+    if (keys.length === 0) return null;
+    const found = await this.rows<InstallationRow & { install_key: string }>('SELECT * FROM slack_installations WHERE install_key = ANY($1)', [keys]);
+    const hit = keys.map((key) => found.find((r) => r.install_key === key)).find((r) => r !== undefined);
+    return hit ? installationOf(hit) : null;
+  }
+
+  async deleteSlackInstallation(k: InstallationKey): Promise<number> {
+    return (await this.write('DELETE FROM slack_installations WHERE install_key = $1 RETURNING 1', [installKey(k)])).length;
+  }
+
+  async spendOAuthState(id: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query('DELETE FROM oauth_states WHERE expires_at < $1', [now]);
+      return ((await c.query('INSERT INTO oauth_states (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1', [id, expiresAt])).rowCount ?? 0) === 1;
+    });
+  }
+
+  async addTa(r: TaRecord): Promise<boolean> {
+    return (await this.write('INSERT INTO class_tas (class_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (class_id, user_id) DO NOTHING RETURNING 1', [r.classId, r.userId, r.addedBy, r.addedAt])).length === 1;
+  }
+
+  async removeTa(classId: string, userId: string): Promise<boolean> {
+    return (await this.write('DELETE FROM class_tas WHERE class_id = $1 AND user_id = $2 RETURNING 1', [classId, userId])).length > 0;
+  }
+
+  async listTas(classId: string): Promise<TaRecord[]> {
+    return (await this.rows<TaRow>('SELECT * FROM class_tas WHERE class_id = $1 ORDER BY added_at, user_id', [classId])).map(taOf);
+  }
+
+  async isTa(classId: string, userId: string): Promise<boolean> {
+    return (await this.rows('SELECT 1 FROM class_tas WHERE class_id = $1 AND user_id = $2', [classId, userId])).length > 0;
   }
 
   async createQuiz(q: NewQuiz): Promise<void> {

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { migrations as allMigrations, type Migration } from './migrations.ts';
+import { SqliteTenancy } from './sqlite-tenancy.ts';
+import type { InstallationKey, SlackInstallationRecord, TaRecord } from './tenancy.ts';
 import { answerOf, ORDER, quizOf, reviewOf, scoreOf, type AnswerRow, type QuizRow, type ReviewRow, type ScoreDbRow } from './rows.ts';
 import type { AnswerRecord, ClassSettings, DueReview, ExportRow, NewAnswer, NewQuiz, QuizRecord, RankedScore, RecordResult, Store, TakenReview } from './types.ts';
 
@@ -125,9 +127,43 @@ class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private readonly s: ReturnType<typeof statements>;
   private claims = 0;
+  private readonly tenancy: SqliteTenancy;
 
   constructor(private readonly db: Database.Database) {
     this.s = statements(db);
+    this.tenancy = new SqliteTenancy(db);
+  }
+
+  saveSlackInstallation(r: SlackInstallationRecord): Promise<void> {
+    return this.tenancy.saveSlackInstallation(r);
+  }
+
+  findSlackInstallation(k: InstallationKey): Promise<SlackInstallationRecord | null> {
+    return this.tenancy.findSlackInstallation(k);
+  }
+
+  deleteSlackInstallation(k: InstallationKey): Promise<number> {
+    return this.tenancy.deleteSlackInstallation(k);
+  }
+
+  spendOAuthState(id: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.tenancy.spendOAuthState(id, expiresAt, now);
+  }
+
+  addTa(r: TaRecord): Promise<boolean> {
+    return this.tenancy.addTa(r);
+  }
+
+  removeTa(classId: string, userId: string): Promise<boolean> {
+    return this.tenancy.removeTa(classId, userId);
+  }
+
+  listTas(classId: string): Promise<TaRecord[]> {
+    return this.tenancy.listTas(classId);
+  }
+
+  isTa(classId: string, userId: string): Promise<boolean> {
+    return this.tenancy.isTa(classId, userId);
   }
 
   async createQuiz(q: NewQuiz): Promise<void> {

@@ -8,6 +8,8 @@
  * Timestamps are epoch milliseconds from Services.now().
  */
 
+import type { TenancyStore } from './tenancy.ts';
+
 /**
  * The database cannot be reached (refused, reset, timed out, restarting).
  * Callers answer "try again" rather than a generic failure; the store itself
@@ -122,7 +124,8 @@ export interface TakenReview {
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
-export interface Store {
+/** Installations, OAuth states and TAs (src/store/tenancy.ts): one gradbot for many workspaces and servers. */
+export interface Store extends TenancyStore {
   readonly engine: StoreEngine;
   createQuiz(q: NewQuiz): Promise<void>;
   getQuiz(id: string): Promise<QuizRecord | null>;

@@ -56,7 +56,7 @@ beforeAll(async () => {
   // A thread in GUILD2's channel holding an open quiz, written before either process starts: both arm its timer.
   standin.channels.set(THREAD_ID, { id: THREAD_ID, type: 11, guild_id: GUILD2_ID, name: 'quiz', parent_id: CHANNEL2_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } });
   await standin.start();
-  const store = openStore(`sqlite:${dbPath}`);
+  const store = await openStore(`sqlite:${dbPath}`);
   const now = Date.now();
   closesAt = now + CLOSE_AFTER_MS;
   await store.createQuiz({
@@ -133,7 +133,7 @@ describe('two shards in two processes', () => {
     const summaries = standin.requests.filter(isSummary);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.json?.content).toMatch(/Xavier/);
-    const store = openStore(`sqlite:${dbPath}`);
+    const store = await openStore(`sqlite:${dbPath}`);
     const quiz = await store.getQuiz(QUIZ_ID);
     await store.close();
     expect(quiz?.closedAt).not.toBeNull();
