@@ -14,8 +14,14 @@ export interface Caller {
   userName: string;
   /** The class: guild or workspace + channel, e.g. "discord:123:456". Scores and quizzes live per class. */
   classId: string;
-  /** The adapter maps its own notion: Manage Messages, SLACK_TA_USER_IDS, the playground toggle. */
+  /** The adapter maps its own notion: Manage Messages, SLACK_TA_USER_IDS, the playground toggle; or /ta named them in this class. */
   isTA: boolean;
+  /**
+   * May name and remove the class's TAs (/ta): members with Manage Server on
+   * Discord; a Slack workspace's admins and whoever installed gradbot there.
+   * Adapters look it up only for the commands that need it.
+   */
+  canManageTas?: boolean;
 }
 
 export interface CommandContext {
@@ -41,6 +47,12 @@ export interface Command<S extends z.ZodObject = z.ZodObject> {
   /** Whether replies are public (in the channel) or private to the caller. */
   visibility: 'public' | 'private';
   taOnly: boolean;
+  /**
+   * Takes a member mention (/ta add @grace): Slack then sends it escaped
+   * (`<@U123|grace>`, the manifest's should_escape) and the usage hint is
+   * this text rather than key=value pairs.
+   */
+  mentions?: { usage: string };
   /**
    * Parse and validate, fast and synchronous: this is the acknowledgement path.
    * Returns the error Reply (private) or a thunk that does the slow work.

@@ -39,7 +39,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, cooldownSeconds: config.cooldownSeconds, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];
-  const deps = { bot, http, log };
+  const deps = { bot, http, log, tenancy: store };
 
   const stopAll = async () => {
     // Everything below fits in GRADBOT_SHUTDOWN_SECONDS, less a second for the store and the last log line.

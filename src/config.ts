@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey } from './crypto/secret-box.ts';
 
 /**
  * Configuration comes only from the environment and is validated once at
@@ -43,6 +44,11 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((s) => s === undefined || s.startsWith('xapp-'), { message: 'SLACK_APP_TOKEN must start with xapp-' }),
   SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api/'),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  // Checked by crossChecks (only needed with OAuth on), where the message can say how to make one.
+  GRADBOT_SECRET_KEY: optionalString,
   SLACK_TA_USER_IDS: z
     .string()
     .optional()
@@ -86,12 +92,24 @@ export interface DiscordConfig {
   shards?: ShardPlanConfig | null;
 }
 
+/** Distribution to many workspaces: Bolt's OAuth flow at /slack/install, each workspace's token sealed in the store. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** GRADBOT_SECRET_KEY: 32 bytes for AES-256-GCM. */
+  secretKey: Buffer;
+}
+
 export interface SlackConfig {
-  botToken: string;
+  /** One workspace's token (SLACK_BOT_TOKEN); null when OAuth installs bring one token per workspace. */
+  botToken: string | null;
   signingSecret: string;
   appToken: string | null;
   apiUrl: string;
+  /** TAs in every class (single-workspace mode); /ta names more per class. */
   taUserIds: string[];
+  oauth?: SlackOAuthConfig | null;
 }
 
 export interface Config {
@@ -114,6 +132,17 @@ export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { 
 function crossChecks(env: NodeJS.ProcessEnv): string[] {
   const has = (k: string) => (env[k] ?? '').trim() !== '';
   const problems: string[] = [];
+  const oauthVars = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  if (oauthVars.some(has)) {
+    const missing = oauthVars.filter((k) => !has(k));
+    if (missing.length > 0) problems.push(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} also needed to install gradbot in many workspaces (Slack app > Basic Information: Client ID, Client Secret; the state secret is any long random string)`);
+    if (!has('SLACK_SIGNING_SECRET')) problems.push('SLACK_SIGNING_SECRET is required with SLACK_CLIENT_ID (Slack app > Basic Information > Signing Secret)');
+    if (has('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN serves one workspace and SLACK_CLIENT_ID many, with a token per workspace from /slack/install: set one of them');
+    if (has('SLACK_APP_TOKEN')) problems.push('installing in many workspaces (SLACK_CLIENT_ID) needs the HTTP mode, where Slack reaches /slack/install and /slack/oauth_redirect: unset SLACK_APP_TOKEN');
+    const key = parseSecretKey(env.GRADBOT_SECRET_KEY);
+    if (!key.ok) problems.push(key.problem);
+    return problems;
+  }
   if (has('SLACK_BOT_TOKEN') && !has('SLACK_SIGNING_SECRET')) problems.push('SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (Slack app > Basic Information > Signing Secret)');
   if (has('SLACK_SIGNING_SECRET') && !has('SLACK_BOT_TOKEN')) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set (Slack app > OAuth & Permissions)');
   if (has('DISCORD_SHARD_IDS') && !has('DISCORD_SHARDS')) problems.push('DISCORD_SHARD_IDS also needs DISCORD_SHARDS, the shard count across every process (a number, or auto)');
@@ -149,9 +178,15 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
     ? { count: e.DISCORD_SHARDS === 'auto' ? 'auto' : Number(e.DISCORD_SHARDS), ids: e.DISCORD_SHARD_IDS ? [...new Set(e.DISCORD_SHARD_IDS.split(',').map((x) => Number(x.trim())))].sort((a, b) => a - b) : null }
     : null;
   const discord = e.DISCORD_TOKEN ? { token: e.DISCORD_TOKEN, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ''), guildId: e.DISCORD_GUILD_ID ?? null, shards: shardPlan } : null;
-  const slack =
-    e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`, taUserIds: e.SLACK_TA_USER_IDS }
+  const slackApiUrl = e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`;
+  const secretKey = parseSecretKey(e.GRADBOT_SECRET_KEY);
+  const oauth: SlackOAuthConfig | null =
+    e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && secretKey.ok
+      ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET, secretKey: secretKey.key }
+      : null;
+  const slack: SlackConfig | null =
+    e.SLACK_SIGNING_SECRET && (e.SLACK_BOT_TOKEN || oauth)
+      ? { botToken: oauth ? null : (e.SLACK_BOT_TOKEN ?? null), signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN ?? null, apiUrl: slackApiUrl, taUserIds: e.SLACK_TA_USER_IDS, oauth }
       : null;
   const config: Config = {
     port: e.PORT,

@@ -3,7 +3,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 export type { Logger };
 
 /** Field names that may hold a secret anywhere in a log object; pino replaces their values. */
-const SECRET_KEYS = ['token', 'botToken', 'appToken', 'signingSecret', 'authorization'];
+const SECRET_KEYS = ['token', 'botToken', 'appToken', 'signingSecret', 'authorization', 'clientSecret', 'stateSecret', 'secretKey', 'sealedSecrets'];
 /** Each secret key at the top level and up to two objects deep (log.info({ config }) included). */
 const SECRET_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 

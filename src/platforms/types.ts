@@ -1,12 +1,15 @@
 import type { Gradbot } from '../bot.ts';
 import type { HttpApp } from '../http/server.ts';
 import type { Logger } from '../log.ts';
+import type { TenancyStore } from '../store/tenancy.ts';
 
 /** What every adapter's start function gets: the core, the shared HTTP app and a logger. */
 export interface PlatformDeps {
   bot: Gradbot;
   http: HttpApp;
   log: Logger;
+  /** Installations and TAs named with /ta (the store); without it no roster is consulted and Slack OAuth cannot start. */
+  tenancy?: TenancyStore;
 }
 
 /** A running adapter, as the entry point and /readyz see it. */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
-import { SLACK_BOT_SCOPES, slackManifest } from '../../src/platforms/slack/manifest.ts';
+import { SLACK_BOT_EVENTS, SLACK_BOT_SCOPES, slackManifest } from '../../src/platforms/slack/manifest.ts';
 
 const PATH = new URL('../../slack-manifest.yml', import.meta.url);
 
@@ -61,8 +61,8 @@ describe('slack-manifest.yml', () => {
   const m = readYaml(text) as {
     display_information: { name: string };
     features: { bot_user: { display_name: string }; slash_commands: { command: string; description: string; usage_hint?: string; url: string; should_escape: boolean }[] };
-    oauth_config: { scopes: { bot: string[] } };
-    settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
+    oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
+    settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean };
   };
 
   it('is what the generator makes from commands/ (regenerate with SLACK_MANIFEST_UPDATE=1)', () => {
@@ -80,7 +80,12 @@ describe('slack-manifest.yml', () => {
       expect(c.description.length).toBeGreaterThan(5);
       expect(c.description.length).toBeLessThanOrEqual(100);
       expect(c.url).toBe('https://YOUR-HOST/slack/events');
-      expect(c.should_escape).toBe(false);
+      // Only a command taking a member mention has Slack escape it to an id.
+      expect(c.should_escape).toBe(cmd.mentions !== undefined);
+      if (cmd.mentions) {
+        expect(c.usage_hint).toBe(cmd.mentions.usage);
+        continue;
+      }
       const keys = Object.keys(cmd.schema.shape);
       if (c.usage_hint !== undefined) {
         expect(c.usage_hint.length).toBeLessThanOrEqual(100);
@@ -98,5 +103,12 @@ describe('slack-manifest.yml', () => {
     expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'files:write']));
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-HOST/slack/events' });
     expect(m.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('sends installers back to /slack/oauth_redirect and subscribes to the uninstall events', () => {
+    expect(m.oauth_config.redirect_urls).toEqual(['https://YOUR-HOST/slack/oauth_redirect']);
+    expect(m.settings.event_subscriptions).toEqual({ request_url: 'https://YOUR-HOST/slack/events', bot_events: ['app_uninstalled', 'tokens_revoked'] });
+    expect(SLACK_BOT_EVENTS).toEqual(m.settings.event_subscriptions.bot_events);
+    expect(m.oauth_config.scopes.bot).toContain('users:read');
   });
 });

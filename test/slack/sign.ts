@@ -110,3 +110,31 @@ export function blockActionsPayload(f: ButtonClickFields): Record<string, unknow
 export function blockActionsBody(f: ButtonClickFields): string {
   return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(f)) }).toString();
 }
+
+/** POSTs a JSON body (the Events API's event_callback) the way Slack does, signed for real. */
+export async function postSignedJson(url: string, secret: string, payload: Record<string, unknown>): Promise<{ status: number; text: string }> {
+  const body = JSON.stringify(payload);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) },
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** An Events API delivery of one event to the app, from a workspace. */
+export function eventCallback(teamId: string, event: Record<string, unknown>): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    token: 'verification-token-unused',
+    team_id: teamId,
+    api_app_id: 'A0GRADBOT',
+    event: { ...event, event_ts: `${now}.000100` },
+    type: 'event_callback',
+    event_id: `Ev${now}${Math.floor(Math.random() * 1e6)}`,
+    event_time: now,
+    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  };
+}

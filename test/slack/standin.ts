@@ -65,6 +65,28 @@ export interface StandInOptions {
 
 type Fault = { kind: 'error'; error: string } | { kind: 'ratelimit'; retryAfter: number };
 
+/** A workspace that can install the app through OAuth (the stand-in's oauth/v2/authorize and oauth.v2.access). */
+export interface StandInWorkspace {
+  teamId: string;
+  teamName: string;
+  enterpriseId?: string;
+  /** The bot token oauth.v2.access hands out for this workspace. */
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  /** Members who are admins (users.info is_admin). */
+  admins?: string[];
+}
+
+/** The app's OAuth settings, as Slack holds them from the manifest. */
+export interface StandInOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  /** The manifest's redirect URL: where the consent screen sends the installer. */
+  redirectUrl: string;
+  appId?: string;
+}
+
 /** Slack form fields that carry JSON. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata']);
 
@@ -101,6 +123,14 @@ async function multipartFile(req: IncomingMessage, body: Buffer): Promise<Buffer
 
 export class SlackStandIn extends EventEmitter {
   readonly calls: Recorded[] = [];
+  /** Workspaces that may install the app; a token is live from its oauth.v2.access until revoke(). */
+  private readonly workspaces = new Map<string, StandInWorkspace>();
+  private readonly liveTokens = new Map<string, StandInWorkspace>();
+  /** Authorization codes handed out by the consent screen, each good once. */
+  private readonly codes = new Map<string, StandInWorkspace>();
+  private oauthApp: StandInOAuthApp | null = null;
+  /** What the consent screen was asked, in order (client_id, scope, state, team). */
+  readonly authorizeRequests: URLSearchParams[] = [];
   readonly files = new Map<string, PendingFile>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly server: Server;
@@ -135,6 +165,30 @@ export class SlackStandIn extends EventEmitter {
   /** SLACK_API_URL for the client under test. */
   get apiUrl(): string {
     return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** The app's client id, secret and redirect URL, as the app's settings on api.slack.com hold them. */
+  configureOAuth(app: StandInOAuthApp): void {
+    this.oauthApp = app;
+  }
+
+  addWorkspace(w: StandInWorkspace): void {
+    this.workspaces.set(w.teamId, w);
+  }
+
+  /** The workspace removed the app: its token stops working at once, as Slack's does. */
+  revoke(teamId: string): void {
+    for (const [token, w] of this.liveTokens) if (w.teamId === teamId) this.liveTokens.delete(token);
+  }
+
+  /** Slack's consent screen (https://slack.com/oauth/v2/authorize), for SLACK_API_URL's host. */
+  get authorizeUrl(): string {
+    return `http://127.0.0.1:${this.port}/oauth/v2/authorize`;
+  }
+
+  /** The API calls made with one token: what each workspace was answered with. */
+  callsWithToken(token: string): ApiCall[] {
+    return this.api().filter((c) => c.token === token);
   }
 
   /** A response_url Slack would put in a slash command or a click. */
@@ -237,6 +291,11 @@ export class SlackStandIn extends EventEmitter {
       return;
     }
 
+    if (url.pathname === '/oauth/v2/authorize') {
+      this.consent(url.searchParams, res);
+      return;
+    }
+
     if (url.pathname.startsWith('/respond/')) {
       const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
       this.record({ kind: 'respond', id: decodeURIComponent(url.pathname.slice('/respond/'.length)), body: parsed });
@@ -267,13 +326,75 @@ export class SlackStandIn extends EventEmitter {
     this.send(res, 200, response);
   }
 
+  /**
+   * The consent screen: the installer (already signed in to `team`) approves,
+   * and the browser is sent to the app's redirect URL with a one-time code
+   * and the state it came with, as Slack does.
+   */
+  private consent(q: URLSearchParams, res: ServerResponse): void {
+    this.authorizeRequests.push(q);
+    const app = this.oauthApp;
+    const w = this.workspaces.get(q.get('team') ?? '');
+    if (!app || q.get('client_id') !== app.clientId || !w) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(!app || q.get('client_id') !== app.clientId ? 'invalid_client_id' : 'unknown team');
+      return;
+    }
+    this.seq += 1;
+    const code = `code-${w.teamId}-${this.seq}`;
+    this.codes.set(code, w);
+    const back = new URL(q.get('redirect_uri') ?? app.redirectUrl);
+    back.searchParams.set('code', code);
+    if (q.get('state') !== null) back.searchParams.set('state', q.get('state')!);
+    res.writeHead(302, { location: back.toString() });
+    res.end();
+  }
+
+  /** oauth.v2.access: the app's id and secret trade a one-time code for the workspace's bot token. */
+  private exchange(args: Record<string, unknown>): Record<string, unknown> {
+    const app = this.oauthApp;
+    if (!app || args.client_id !== app.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (args.client_secret !== app.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const w = this.codes.get(String(args.code ?? ''));
+    if (!w) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(String(args.code));
+    this.liveTokens.set(w.botToken, w);
+    return {
+      ok: true,
+      app_id: app.appId ?? 'A0GRADBOT',
+      authed_user: { id: `U${w.teamId}INSTALLER` },
+      scope: 'commands,chat:write,files:write,im:write,users:read',
+      token_type: 'bot',
+      access_token: w.botToken,
+      bot_user_id: w.botUserId,
+      team: { id: w.teamId, name: w.teamName },
+      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: 'Stand-in Grid' } : null,
+      is_enterprise_install: false,
+    };
+  }
+
+  /** The workspace a token belongs to: the configured single-workspace token, or one handed out by oauth.v2.access and not revoked. */
+  private workspaceOf(token: string): StandInWorkspace | null {
+    if (token === this.opts.botToken) {
+      const teamId = this.opts.teamId ?? 'T0001';
+      return { teamId, teamName: 'Stand-in', botToken: token, botUserId: this.opts.botUserId ?? 'UBOT', botId: 'BBOT', admins: this.workspaces.get(teamId)?.admins ?? [] };
+    }
+    return this.liveTokens.get(token) ?? null;
+  }
+
   private answer(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
-    const wanted = method === 'apps.connections.open' ? this.opts.appToken : this.opts.botToken;
-    if (!token || token !== wanted) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
-    const team = this.opts.teamId ?? 'T0001';
+    if (method === 'oauth.v2.access') return this.exchange(args);
+    const ws = !token ? null : method === 'apps.connections.open' ? (token === this.opts.appToken ? this.workspaceOf(this.opts.botToken) : null) : this.workspaceOf(token);
+    if (!token || !ws) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', user: this.opts.botName ?? 'gradbot', team_id: team, user_id: this.opts.botUserId ?? 'UBOT', bot_id: 'BBOT' };
+        return { ok: true, url: 'https://standin.slack.test/', team: ws.teamName, user: this.opts.botName ?? 'gradbot', team_id: ws.teamId, user_id: ws.botUserId, bot_id: ws.botId };
+      case 'users.info': {
+        const user = String(args.user ?? '');
+        if (user === '') return { ok: false, error: 'user_not_found' };
+        const admin = (ws.admins ?? []).includes(user);
+        return { ok: true, user: { id: user, team_id: ws.teamId, name: user.toLowerCase(), is_admin: admin, is_owner: false, is_primary_owner: false, is_bot: false } };
+      }
       case 'chat.postMessage': {
         if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
         const ts = this.nextTs();

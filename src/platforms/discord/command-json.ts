@@ -10,6 +10,8 @@ import {
 } from 'discord.js';
 import type { Command } from '../../../commands/types.ts';
 import { describeOptions, MAX_TEXT, type OptionInfo } from '../../params/index.ts';
+import { TA_COMMAND } from '../roles.ts';
+import { MANAGE_TAS_PERMISSION } from './roles.ts';
 
 /**
  * Discord's application-command JSON, generated from each command's zod
@@ -110,6 +112,11 @@ export function commandJson(cmd: Command): CommandJson {
     contexts: cmd.taOnly ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM],
   };
   if (cmd.taOnly) json.default_member_permissions = TA_PERMISSION.toString();
+  if (cmd.name === TA_COMMAND) {
+    // Naming TAs is the server's managers' call: Discord shows /ta to them only, in servers (checked again on use).
+    json.default_member_permissions = MANAGE_TAS_PERMISSION.toString();
+    json.contexts = [InteractionContextType.Guild];
+  }
   return json;
 }
 

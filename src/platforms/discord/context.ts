@@ -1,10 +1,13 @@
 import type { Gradbot } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
+import type { TenancyStore } from '../../store/tenancy.ts';
 
 /** What the interaction handlers share. */
 export interface AdapterContext {
   bot: Gradbot;
   log: Logger;
+  /** TAs named with /ta; without it only Manage Messages makes a TA. */
+  tenancy?: TenancyStore | undefined;
 }
 
 /** Said in chat whenever something on our side fails; details go to the log, never to the channel. */

@@ -59,7 +59,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     allowedMentions: NO_MENTIONS,
     rest: restOptions,
   });
-  const ctx: AdapterContext = { bot, log };
+  const ctx: AdapterContext = { bot, log, tenancy: deps.tenancy };
   const inflight = new Set<Promise<void>>();
   let stopping = false;
 

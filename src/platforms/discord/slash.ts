@@ -5,6 +5,8 @@ import { SORRY, encodeLocation, type AdapterContext } from './context.ts';
 import { describeError, isMissingPermission, threadRefusal } from './errors.ts';
 import { NO_MENTIONS, attachmentsOf, content, quizContent, quizRows } from './message.ts';
 import { callerOf, isThreadChannel, paramInputOf } from './translate.ts';
+import { needsRoles } from '../roles.ts';
+import { discordRoles } from './roles.ts';
 
 const NO_FILES_NOTE = "I may not attach files in this channel, so the pictures are missing; ask a moderator to give me Attach Files.";
 
@@ -13,7 +15,8 @@ const NO_FILES_NOTE = "I may not attach files in this channel, so the pictures a
  * then do the slow work and edit the reply; a quiz goes into a thread on it.
  */
 export async function handleSlash(interaction: ChatInputCommandInteraction, ctx: AdapterContext): Promise<void> {
-  const caller = callerOf(interaction);
+  let caller = callerOf(interaction);
+  if (needsRoles(interaction.commandName)) caller = await discordRoles(caller, interaction, interaction.commandName, ctx.tenancy);
   const prepared = ctx.bot.prepare(interaction.commandName, paramInputOf(interaction.options.data), caller);
   if (!prepared.ok) {
     await interaction.reply({ content: content(prepared.reply.text), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });

@@ -1,4 +1,4 @@
-import type { AckFn, App, BlockButtonAction, RespondArguments } from '@slack/bolt';
+import type { AckFn, App, BlockButtonAction, RespondArguments, webApi } from '@slack/bolt';
 import type { Caller } from '../../../commands/types.ts';
 import type { Gradbot, Prepared } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
@@ -9,10 +9,15 @@ import { internalFailureText } from './errors.ts';
 import { toPlainFallback } from './mrkdwn.ts';
 import { readCommand } from './command-fields.ts';
 import { RecentKeys } from '../dedupe.ts';
+import { needsRoles } from '../roles.ts';
+import type { WithRoles } from './roles.ts';
 
 export interface HandlerDeps {
   bot: Gradbot;
-  delivery: SlackDelivery;
+  /** The delivery for a request's workspace, posting with the client Bolt authorized for it. */
+  deliveryFor: (client: webApi.WebClient, teamId: string) => SlackDelivery;
+  /** Adds the class's roles (a TA named with /ta, who may manage TAs) for the commands that need them. */
+  withRoles: WithRoles;
   log: Logger;
   taUserIds: readonly string[];
   /** True once stop() was called: new commands are turned away politely. */
@@ -58,7 +63,7 @@ async function safeAck(ack: AckFn<string | RespondArguments>, log: Logger, body?
 export function registerCommands(app: App, d: HandlerDeps): void {
   // Slack redelivers a slash command it thinks timed out; the trigger id says it is the same one.
   const recent = new RecentKeys();
-  app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond }) => {
+  app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond, client, context }) => {
     const read = readCommand(command);
     if (!read.ok) {
       d.log.warn({ problem: read.problem }, 'slack: malformed slash command');
@@ -71,10 +76,17 @@ export function registerCommands(app: App, d: HandlerDeps): void {
       return;
     }
     const name = f.name;
-    const caller = callerFromCommand(f, d.taUserIds);
+    let caller = callerFromCommand(f, d.taUserIds);
     if (d.stopping()) {
       await safeAck(ack, d.log, ephemeralAck(privateText(STOPPING)));
       return;
+    }
+    if (needsRoles(name)) {
+      try {
+        caller = await d.withRoles(caller, { client, teamId: f.teamId, enterpriseId: context.enterpriseId ?? null, commandName: name });
+      } catch (err) {
+        d.log.warn({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: role lookup failed');
+      }
     }
     let prepared: Prepared;
     try {
@@ -99,7 +111,7 @@ export function registerCommands(app: App, d: HandlerDeps): void {
           d.log.error({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: command failed');
           reply = privateText(internalFailureText(err));
         }
-        await d.delivery.deliver(reply, target);
+        await d.deliveryFor(client, f.teamId).deliver(reply, target);
       })(),
     );
   });
@@ -109,7 +121,7 @@ export function registerCommands(app: App, d: HandlerDeps): void {
 export function registerQuizButtons(app: App, d: HandlerDeps): void {
   // A click redelivered (same trigger id) is answered once: the store already refuses a second answer, the reply must not come twice either.
   const recent = new RecentKeys();
-  app.action<BlockButtonAction>({ type: 'block_actions', action_id: /^quiz:/ }, async ({ ack, body, action, respond }) => {
+  app.action<BlockButtonAction>({ type: 'block_actions', action_id: /^quiz:/ }, async ({ ack, body, action, respond, client }) => {
     try {
       await ack();
     } catch (err) {
@@ -141,7 +153,7 @@ export function registerQuizButtons(app: App, d: HandlerDeps): void {
           }
         }
         // Feedback is private whatever the reply says: other students must not see who picked what.
-        await d.delivery.whisper(reply, target);
+        await d.deliveryFor(client, body.team?.id ?? body.user.team_id ?? '').whisper(reply, target);
       })(),
     );
   });

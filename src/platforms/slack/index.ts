@@ -1,5 +1,7 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { SlackConfig } from '../../config.ts';
+import type { SlackConfig, SlackOAuthConfig } from '../../config.ts';
+import { SecretBox } from '../../crypto/secret-box.ts';
+import type { Logger } from '../../log.ts';
 import { pathOf, type Route } from '../../http/server.ts';
 import type { PlatformDeps, PlatformHandle } from '../types.ts';
 import { SlackDelivery } from './deliver.ts';
@@ -8,11 +10,17 @@ import { registerCommands, registerQuizButtons } from './handlers.ts';
 import { decodeLocation } from './location.ts';
 import { guardSlackBody } from './guard.ts';
 import { slackLogger } from './logger.ts';
+import { SLACK_BOT_SCOPES } from './manifest.ts';
+import { OneTimeStateStore, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, SealedInstallationStore, installPage, installSuccess } from './oauth.ts';
+import { slackRoles } from './roles.ts';
+import { registerUninstall } from './uninstall.ts';
+import { WorkspaceDeliveries, teamOfClass } from './workspaces.ts';
 import { within } from '../../ops/deadline.ts';
 
 export { quizBlocks, textBlocks } from './blocks.ts';
 export { toMrkdwn, escapeSlack } from './mrkdwn.ts';
 export { slackManifest } from './manifest.ts';
+export { SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH } from './oauth.ts';
 
 /** Where Slack posts events, commands and button clicks in HTTP mode (the manifest's request URL). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -39,41 +47,21 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
   const log = deps.log.child({ platform: 'slack' });
   const logger = slackLogger(log);
   const clientOptions: webApi.WebClientOptions = { slackApiUrl: cfg.apiUrl, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) };
-
-  const socket = cfg.appToken
-    ? new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions: { ...clientOptions } } })
-    : null;
-  const http = socket ? null : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
-  const receiver = socket ?? http;
-  if (!receiver) throw new Error('unreachable: no Slack receiver');
-
-  // One auth.test up front: a bad token fails start-up with a clear message, and
-  // handing Bolt the bot's ids spares it a second auth.test of its own. A few quick
-  // retries only: an unreachable Slack should stop start-up, not stall it for half an hour.
-  let auth: webApi.AuthTestResponse;
-  try {
-    auth = await new webApi.WebClient(cfg.botToken, { ...clientOptions, retryConfig: options.retryConfig ?? { retries: 3, factor: 2 }, logger }).auth.test();
-  } catch (err) {
-    const { code, message } = describeError(err);
-    throw new Error(
-      code
-        ? `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page`
-        : `could not reach Slack's Web API at ${cfg.apiUrl} (${message}); check the network or SLACK_API_URL`,
-    );
-  }
-  const botName = typeof auth.user === 'string' && auth.user !== '' ? auth.user : 'gradbot';
-  const app = new App({ token: cfg.botToken, botId: auth.bot_id, botUserId: auth.user_id, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+  const built = cfg.oauth ? buildDistributed(cfg, cfg.oauth, deps, clientOptions, logger, log) : await buildSingle(cfg, clientOptions, logger, options);
+  const { app, http, socket } = built;
 
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     const p = work.catch((err: unknown) => log.error(describeError(err), 'slack: unhandled failure')).finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
-  const delivery = new SlackDelivery(app.client, deps.bot, log, () => botName);
+  const deliveries = new WorkspaceDeliveries((client) => new SlackDelivery(client, deps.bot, log, () => built.botName), built.fixedClient);
   let stopped = false;
-  const handlerDeps = { bot: deps.bot, delivery, log, taUserIds: cfg.taUserIds, track, stopping: () => stopped };
+  const roles = slackRoles({ tenancy: deps.tenancy, installations: built.installations, log });
+  const handlerDeps = { bot: deps.bot, deliveryFor: deliveries.for, withRoles: roles, log, taUserIds: cfg.oauth ? [] : cfg.taUserIds, track, stopping: () => stopped };
   registerCommands(app, handlerDeps);
   registerQuizButtons(app, handlerDeps);
+  if (built.installations) registerUninstall(app, built.installations, deliveries, log);
   app.error(async (err) => {
     log.error(describeError(err), 'slack: listener error');
   });
@@ -82,14 +70,28 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
     if (event.platform !== 'slack') return;
     const at = decodeLocation(event.location);
     if (!at) return;
-    track(delivery.quizClosed(event.quizId, at, event.summary));
+    track(
+      (async () => {
+        // The class's workspace, answered with that workspace's own token (one token in single-workspace mode).
+        const delivery = await deliveries.forTeam(teamOfClass(event.classId), built.clientForTeam);
+        if (delivery) await delivery.quizClosed(event.quizId, at, event.summary);
+        else log.warn({ quizId: event.quizId, class: event.classId }, 'slack: the quiz\'s workspace has uninstalled gradbot; no summary posted');
+      })(),
+    );
   });
 
   let connected = false;
   let stopping: Promise<void> | undefined;
   if (http) {
+    const oauthPaths = new Set(cfg.oauth ? [SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH] : []);
     const route: Route = async (req, res) => {
-      if (pathOf(req) !== SLACK_EVENTS_PATH || req.method !== 'POST') return false;
+      const path = pathOf(req);
+      // The install page and the redirect are the installer's browser, not Slack: GET, no signature.
+      if (oauthPaths.has(path) && req.method === 'GET') {
+        http.requestListener(req, res);
+        return true;
+      }
+      if (path !== SLACK_EVENTS_PATH || req.method !== 'POST') return false;
       if ((await guardSlackBody(req, res)) === 'refused') return true;
       // After stop() requests still reach Bolt, so a command gets "restarting" rather than a bare 503.
       http.requestListener(req, res);
@@ -114,7 +116,7 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
     }
     connected = true;
   }
-  log.info({ mode: socket ? 'socket' : 'http', path: socket ? undefined : SLACK_EVENTS_PATH }, 'slack: ready');
+  log.info({ mode: socket ? 'socket' : 'http', path: socket ? undefined : SLACK_EVENTS_PATH, workspaces: cfg.oauth ? 'many (OAuth)' : 'one', ...(cfg.oauth ? { install: SLACK_INSTALL_PATH } : {}) }, 'slack: ready');
 
   return {
     name: 'slack',
@@ -130,4 +132,87 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
       return stopping;
     },
   };
+}
+
+/** The Bolt app as one mode or the other builds it. */
+interface Built {
+  app: App;
+  http: HTTPReceiver | null;
+  socket: SocketModeReceiver | null;
+  botName: string;
+  /** Single-workspace mode: every reply goes out with this one client. */
+  fixedClient: webApi.WebClient | null;
+  /** OAuth mode: the installations, and a client for a workspace's own token (for replies no request carries, like quiz summaries). */
+  installations: SealedInstallationStore | null;
+  clientForTeam: (teamId: string) => Promise<webApi.WebClient | null>;
+}
+
+/**
+ * One workspace, one token (SLACK_BOT_TOKEN): Socket Mode with cfg.appToken,
+ * else Bolt's HTTP receiver on the shared server at POST /slack/events.
+ */
+async function buildSingle(cfg: SlackConfig, clientOptions: webApi.WebClientOptions, logger: ReturnType<typeof slackLogger>, options: SlackOptions): Promise<Built> {
+  const botToken = cfg.botToken;
+  if (!botToken) throw new Error('unreachable: single-workspace Slack without SLACK_BOT_TOKEN');
+  const socket = cfg.appToken
+    ? new SocketModeReceiver({ appToken: cfg.appToken, logger, installerOptions: { clientOptions: { ...clientOptions } } })
+    : null;
+  const http = socket ? null : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+  const receiver = socket ?? http;
+  if (!receiver) throw new Error('unreachable: no Slack receiver');
+
+  // One auth.test up front: a bad token fails start-up with a clear message, and
+  // handing Bolt the bot's ids spares it a second auth.test of its own. A few quick
+  // retries only: an unreachable Slack should stop start-up, not stall it for half an hour.
+  let auth: webApi.AuthTestResponse;
+  try {
+    auth = await new webApi.WebClient(botToken, { ...clientOptions, retryConfig: options.retryConfig ?? { retries: 3, factor: 2 }, logger }).auth.test();
+  } catch (err) {
+    const { code, message } = describeError(err);
+    throw new Error(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page`
+        : `could not reach Slack's Web API at ${cfg.apiUrl} (${message}); check the network or SLACK_API_URL`,
+    );
+  }
+  const botName = typeof auth.user === 'string' && auth.user !== '' ? auth.user : 'gradbot';
+  const app = new App({ token: botToken, botId: auth.bot_id, botUserId: auth.user_id, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+  return { app, http, socket, botName, fixedClient: app.client, installations: null, clientForTeam: async () => app.client };
+}
+
+/**
+ * Many workspaces (SLACK_CLIENT_ID…): Bolt's OAuth flow serves /slack/install
+ * and /slack/oauth_redirect, installations go to gradbot's store with their
+ * tokens sealed, and Bolt's authorize() looks up each request's own
+ * workspace, so every request is answered with that workspace's token.
+ */
+function buildDistributed(cfg: SlackConfig, oauth: SlackOAuthConfig, deps: PlatformDeps, clientOptions: webApi.WebClientOptions, logger: ReturnType<typeof slackLogger>, log: Logger): Built {
+  if (!deps.tenancy) throw new Error('unreachable: Slack OAuth without a store for installations');
+  const installations = new SealedInstallationStore(deps.tenancy, new SecretBox(oauth.secretKey));
+  const http = new HTTPReceiver({
+    signingSecret: cfg.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logger,
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    scopes: SLACK_BOT_SCOPES.map((s) => s.scope),
+    installationStore: installations,
+    installerOptions: {
+      installPath: SLACK_INSTALL_PATH,
+      redirectUriPath: SLACK_REDIRECT_PATH,
+      stateStore: new OneTimeStateStore(oauth.stateSecret, deps.tenancy),
+      // Slack's consent screen lives next to its Web API (https://slack.com/oauth/v2/authorize); tests point both at the stand-in.
+      authorizationUrl: new URL('../oauth/v2/authorize', cfg.apiUrl).toString(),
+      clientOptions: { slackApiUrl: cfg.apiUrl, ...(clientOptions.retryConfig ? { retryConfig: clientOptions.retryConfig } : {}) },
+      renderHtmlForInstallPath: installPage,
+      callbackOptions: { success: installSuccess(log) },
+    },
+  });
+  const app = new App({ receiver: http, logger, clientOptions });
+  const clientForTeam = async (teamId: string): Promise<webApi.WebClient | null> => {
+    const row = await installations.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false }).catch(() => null);
+    return row?.bot ? new webApi.WebClient(row.bot.token, { ...clientOptions, logger }) : null;
+  };
+  return { app, http, socket: null, botName: 'gradbot', fixedClient: null, installations, clientForTeam };
 }

@@ -8,13 +8,21 @@ export const SLACK_BOT_SCOPES: readonly { scope: string; why: string }[] = [
   { scope: 'chat:write', why: 'answers, quizzes and tallies in channels the bot is in, and private replies' },
   { scope: 'files:write', why: 'the breakdown and chart pictures in the thread' },
   { scope: 'im:write', why: 'private files (a TA\'s CSV export) go to a direct message with the bot' },
+  { scope: 'users:read', why: "/ta: whether the caller is one of the workspace's admins or owners" },
 ];
+
+/** Events gradbot subscribes to: a workspace that removes the app, or revokes its token, loses its stored installation. */
+export const SLACK_BOT_EVENTS: readonly string[] = ['app_uninstalled', 'tokens_revoked'];
+
+/** Where Slack sends an installer back after "Add to Slack" (src/platforms/slack/oauth.ts SLACK_REDIRECT_PATH). */
+const REDIRECT_URL = 'https://YOUR-HOST/slack/oauth_redirect';
 
 /** A YAML scalar: JSON strings are valid double-quoted YAML. */
 const q = (s: string) => JSON.stringify(s);
 
 /** "w=500 lr=0.01 depth=3 …": the first options with their lecture examples, as Slack's usage hint. */
 export function usageHint(cmd: Command): string | null {
+  if (cmd.mentions) return cmd.mentions.usage;
   const opts = describeOptions(cmd.schema).filter((o) => o.example !== '');
   if (opts.length === 0) return null;
   const parts: string[] = [];
@@ -61,12 +69,25 @@ export function slackManifest(commands: readonly Command[]): string {
     lines.push(`      description: ${q(clip(`${cmd.taOnly ? '(TAs) ' : ''}${cmd.description}`, 100))}`);
     const hint = usageHint(cmd);
     if (hint) lines.push(`      usage_hint: ${q(hint)}`);
-    lines.push('      should_escape: false');
+    // Escaped, a typed @grace arrives as <@U123|grace>: an id, not a display name anyone can copy.
+    lines.push(`      should_escape: ${cmd.mentions ? 'true' : 'false'}`);
   }
-  lines.push('oauth_config:', '  scopes:', '    bot:');
+  lines.push(
+    'oauth_config:',
+    '  # Installing in many workspaces (SLACK_CLIENT_ID, docs/slack.md): Slack sends each installer back here.',
+    '  redirect_urls:',
+    `    - ${REDIRECT_URL}`,
+    '  scopes:',
+    '    bot:',
+  );
   for (const s of SLACK_BOT_SCOPES) lines.push(`      - ${s.scope} # ${s.why}`);
   lines.push(
     'settings:',
+    '  event_subscriptions:',
+    '    request_url: https://YOUR-HOST/slack/events',
+    '    # A workspace that removes gradbot, or revokes its token, loses its stored installation at once.',
+    '    bot_events:',
+    ...SLACK_BOT_EVENTS.map((e) => `      - ${e}`),
     '  interactivity:',
     '    is_enabled: true',
     '    request_url: https://YOUR-HOST/slack/events',
