@@ -53,7 +53,7 @@ async function answerTo(name: string, options: Record<string, string>, who: Pers
 describe('/ta on Discord', () => {
   it('is registered for members with Manage Server only, outside DMs', () => {
     const json = commandsJson(commands).find((c) => c.name === 'ta');
-    expect(json).toMatchObject({ default_member_permissions: '32', dm_permission: false });
+    expect(json).toMatchObject({ default_member_permissions: '32', contexts: [0] });
     expect(json?.options?.map((o) => o.name)).toEqual(expect.arrayContaining(['action', 'user']));
   });
 

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ClearStateStore,
-  InvalidStateError,
-  defaultCallbackSuccess,
-  type Installation,
-  type InstallationQuery,
-  type InstallationStore,
-  type InstallURLOptions,
-  type StateStore,
-} from '@slack/oauth';
+import type { Installation, InstallationQuery, InstallationStore, InstallURLOptions, StateStore } from '@slack/oauth';
+// A CommonJS package whose state stores and errors Node's ESM loader cannot see as named exports.
+import slackOAuth from '@slack/oauth';
 import { SealError, type SecretBox } from '../../crypto/secret-box.ts';
 import type { Logger } from '../../log.ts';
 import { installationContext, type InstallationKey, type SlackInstallationRecord, type TenancyStore } from '../../store/tenancy.ts';
+
+const { ClearStateStore, InvalidStateError, defaultCallbackSuccess } = slackOAuth;
 
 /** Where gradbot serves the "Add to Slack" page and where Slack sends the installer back (the manifest's redirect URL). */
 export const SLACK_INSTALL_PATH = '/slack/install';
@@ -117,7 +112,7 @@ function toInstallation(row: SlackInstallationRecord, secrets: Secrets): Install
  * a log or a browser history is refused, on every instance sharing the store.
  */
 export class OneTimeStateStore implements StateStore {
-  private readonly signed: ClearStateStore;
+  private readonly signed: InstanceType<typeof ClearStateStore>;
 
   constructor(
     stateSecret: string,
