@@ -71,6 +71,11 @@ export class SealedInstallationStore implements InstallationStore {
     await this.store.deleteSlackInstallation(keyOfQuery(query));
   }
 
+  /** Removes a workspace's (or org's) installation: it uninstalled, or revoked the bot's token. */
+  async remove(key: InstallationKey): Promise<number> {
+    return this.store.deleteSlackInstallation(key);
+  }
+
   /** The installation row as gradbot's commands need it (the installer may manage TAs), without opening its tokens. */
   find(key: InstallationKey): Promise<SlackInstallationRecord | null> {
     return this.store.findSlackInstallation(key);

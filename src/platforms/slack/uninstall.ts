@@ -14,7 +14,7 @@ import type { WorkspaceDeliveries } from './workspaces.ts';
 export function registerUninstall(app: App, installations: SealedInstallationStore, deliveries: WorkspaceDeliveries, log: Logger): void {
   const remove = async (why: string, teamId: string | undefined, enterpriseId: string | undefined, isEnterpriseInstall: boolean) => {
     try {
-      await installations.deleteInstallation({ teamId, enterpriseId, isEnterpriseInstall } as Parameters<SealedInstallationStore['deleteInstallation']>[0]);
+      await installations.remove({ teamId: teamId ?? null, enterpriseId: enterpriseId ?? null, isEnterpriseInstall });
       if (teamId) deliveries.forget(teamId);
       log.info({ team: teamId, enterprise: enterpriseId, why }, 'slack: installation removed');
     } catch (err) {
