@@ -21,8 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gradbot-shards-'));
 const dbPath = join(dir, 'gradbot.db');
 const standin = new DiscordStandin();
 const procs: Watched[] = [];
-/** The seeded quiz closes this long after the test starts: enough for both processes to connect first. */
-const CLOSE_AFTER_MS = 30_000;
+/** The seeded quiz closes this long after it is written: past the desk's sweep (10 s), so both processes arm it. */
+const CLOSE_AFTER_MS = 15_000;
 let closesAt = 0;
 const QUIZ_ID = 'shardquiz001';
 const THREAD_ID = '2222222222222222290';
@@ -53,30 +53,9 @@ const running = (p: Watched) => p.waitForLog((l) => typeof l.msg === 'string' &&
 beforeAll(async () => {
   standin.shardCount = 2;
   standin.addGuild(GUILD2_ID, 'Optimisation 201', CHANNEL2_ID);
-  // A thread in GUILD2's channel holding an open quiz, written before either process starts: both arm its timer.
+  // The thread in GUILD2's channel where the seeded quiz sits.
   standin.channels.set(THREAD_ID, { id: THREAD_ID, type: 11, guild_id: GUILD2_ID, name: 'quiz', parent_id: CHANNEL2_ID, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false } });
   await standin.start();
-  const store = await openStore(`sqlite:${dbPath}`);
-  const now = Date.now();
-  closesAt = now + CLOSE_AFTER_MS;
-  await store.createQuiz({
-    id: QUIZ_ID,
-    classId: `discord:${GUILD2_ID}:${CHANNEL2_ID}`,
-    platform: 'discord',
-    kind: 'concept-xavier',
-    topic: 'init',
-    question: 'Which initialisation keeps the variance of activations steady?',
-    choices: ['Xavier', 'All zeros', 'All 500'],
-    answer: 0,
-    explanation: 'Xavier scales weights by the fan-in and fan-out.',
-    seed: 1,
-    reviewOf: null,
-    createdBy: 'seed',
-    createdAt: now,
-    closesAt,
-  });
-  await store.setQuizLocation(QUIZ_ID, JSON.stringify({ channelId: THREAD_ID, messageId: '2222222222222222291' }));
-  await store.close();
 }, 30_000);
 
 afterAll(async () => {
@@ -92,7 +71,6 @@ describe('two shards in two processes', () => {
     const [a, b] = [start('0'), start('1')];
     await Promise.all([connected(a!), connected(b!)]);
     ports = (await Promise.all([running(a!), running(b!)])).map((l) => Number(l.port));
-    expect(Date.now(), 'both processes must be up before the seeded quiz closes').toBeLessThan(closesAt - 2000);
     expect(standin.requests.filter((r) => r.path === '/gateway/bot').length).toBeGreaterThanOrEqual(2);
     expect(standin.identifies.map((i) => i.shard).sort()).toEqual([
       [0, 2],
@@ -126,16 +104,39 @@ describe('two shards in two processes', () => {
   }, 90_000);
 
   it('a quiz on shard 0, armed by both processes, is closed and summarised exactly once', async () => {
+    // Written while both run, as another instance would: each one's sweep finds it and arms a timer for it.
+    const store = await openStore(`sqlite:${dbPath}`);
+    const now = Date.now();
+    closesAt = now + CLOSE_AFTER_MS;
+    await store.createQuiz({
+      id: QUIZ_ID,
+      classId: `discord:${GUILD2_ID}:${CHANNEL2_ID}`,
+      platform: 'discord',
+      kind: 'concept-xavier',
+      topic: 'init',
+      question: 'Which initialisation keeps the variance of activations steady?',
+      choices: ['Xavier', 'All zeros', 'All 500'],
+      answer: 0,
+      explanation: 'Xavier scales weights by the fan-in and fan-out.',
+      seed: 1,
+      reviewOf: null,
+      createdBy: 'seed',
+      createdAt: now,
+      closesAt,
+    });
+    await store.setQuizLocation(QUIZ_ID, JSON.stringify({ channelId: THREAD_ID, messageId: '2222222222222222291' }));
+    await store.close();
     const isSummary = (r: RecordedRequest) => r.method === 'POST' && r.path === `/channels/${THREAD_ID}/messages` && r.status === 200;
-    await standin.waitFor(isSummary, { timeoutMs: Math.max(10_000, closesAt - Date.now() + 20_000) });
-    // Both timers have fired by now (they were armed for the same moment); give a late loser time to post twice.
+    await standin.waitFor(isSummary, { timeoutMs: CLOSE_AFTER_MS + 30_000 });
+    expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
+    // Both timers fire at closesAt; give a late loser time to post a second summary if it could.
     await new Promise((r) => setTimeout(r, 3000));
     const summaries = standin.requests.filter(isSummary);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.json?.content).toMatch(/Xavier/);
-    const store = await openStore(`sqlite:${dbPath}`);
-    const quiz = await store.getQuiz(QUIZ_ID);
-    await store.close();
+    const check = await openStore(`sqlite:${dbPath}`);
+    const quiz = await check.getQuiz(QUIZ_ID);
+    await check.close();
     expect(quiz?.closedAt).not.toBeNull();
-  }, 90_000);
+  }, 120_000);
 });

@@ -29,7 +29,7 @@ let bot: GradbotCore;
 let h: Harness;
 
 beforeAll(async () => {
-  store = openStore('sqlite::memory:');
+  store = await openStore('sqlite::memory:');
   bot = createGradbot({ services: { renderer: noRenderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   h = await startHarness(bot, { tenancy: store });
 });
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await bot?.close();
-  store?.close();
+  await store?.close();
 });
 
 /** The private answer: the immediate ephemeral reply (a refusal), or the edit of the deferred one. */

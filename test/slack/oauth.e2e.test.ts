@@ -50,7 +50,7 @@ beforeAll(async () => {
   standin = await new SlackStandIn({ botToken: 'xoxb-single-workspace-unused' }).start();
   standin.addWorkspace(ALPHA);
   standin.addWorkspace(BETA);
-  store = openStore(`sqlite:${dbPath}`);
+  store = await openStore(`sqlite:${dbPath}`);
   renderer = createRenderPool({ size: 1 });
   bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
   http = createHttpApp();
@@ -69,7 +69,7 @@ afterAll(async () => {
   await bot?.close();
   await http?.close();
   await renderer?.close();
-  store?.close();
+  await store?.close();
   await standin?.close();
   rmSync(dir, { recursive: true, force: true });
 });

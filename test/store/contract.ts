@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewAnswer, NewQuiz, Store } from '../../src/store/index.ts';
+import type { NewAnswer, NewQuiz, SlackInstallationRecord, Store } from '../../src/store/index.ts';
 
 /**
  * The store contract, run against every engine (test/store/sqlite.test.ts,
@@ -39,6 +39,26 @@ export function quiz(over: Partial<NewQuiz> = {}): NewQuiz {
 export function answer(over: Partial<NewAnswer> = {}): NewAnswer {
   return { quizId: 'q1', classId: 'c1', userId: 'u1', userName: 'Ada', choice: 0, correct: true, answeredAt: T0 + 1000, points: 1, review: null, ...over };
 }
+
+export function installation(over: Partial<SlackInstallationRecord> = {}): SlackInstallationRecord {
+  return {
+    enterpriseId: null,
+    teamId: 'T1',
+    isEnterpriseInstall: false,
+    teamName: 'One',
+    enterpriseName: null,
+    appId: 'A1',
+    botId: 'B1',
+    botUserId: 'UB1',
+    botScopes: ['commands', 'chat:write'],
+    installerUserId: 'U1',
+    sealedSecrets: 'v1.sealed',
+    installedAt: T0,
+    ...over,
+  };
+}
+
+const team = (teamId: string, enterpriseId: string | null = null) => ({ teamId, enterpriseId, isEnterpriseInstall: false });
 
 export function storeContract(engine: string, open: () => Promise<StorePair>): void {
   describe(`store contract: ${engine}`, () => {
@@ -225,6 +245,44 @@ export function storeContract(engine: string, open: () => Promise<StorePair>): v
       expect(await pair.b.claimCooldown('web:u2', T0 + 4000, 5000)).toBe(0);
       expect(await pair.a.claimCooldown('web:u1', T0 + 5000, 5000)).toBe(0);
       expect(await pair.a.claimCooldown('web:u1', T0 + 5001, 0)).toBe(0);
+    });
+
+    it('keeps one Slack installation per workspace, seen by every instance; a reinstall replaces it; removing one leaves the others', async () => {
+      await pair.a.saveSlackInstallation(installation());
+      await pair.b.saveSlackInstallation(installation({ teamId: 'T2', botUserId: 'UB2' }));
+      await pair.b.saveSlackInstallation(installation({ installerUserId: 'U9', sealedSecrets: 'v1.newer', installedAt: T0 + 1 }));
+      expect(await pair.a.findSlackInstallation(team('T1'))).toEqual(installation({ installerUserId: 'U9', sealedSecrets: 'v1.newer', installedAt: T0 + 1 }));
+      expect(await pair.b.deleteSlackInstallation(team('T1'))).toBe(1);
+      expect(await pair.a.deleteSlackInstallation(team('T1'))).toBe(0);
+      expect(await pair.a.findSlackInstallation(team('T1'))).toBeNull();
+      expect(await pair.a.findSlackInstallation(team('T2'))).toMatchObject({ botUserId: 'UB2' });
+    });
+
+    it("finds an org-wide Slack install for any workspace of the org, a workspace's own first", async () => {
+      await store.saveSlackInstallation(installation({ teamId: null, enterpriseId: 'E1', isEnterpriseInstall: true, botUserId: 'UORG' }));
+      expect(await store.findSlackInstallation(team('T7', 'E1'))).toMatchObject({ botUserId: 'UORG', isEnterpriseInstall: true, teamId: null });
+      await store.saveSlackInstallation(installation({ teamId: 'T7', enterpriseId: 'E1', botUserId: 'UOWN' }));
+      expect(await store.findSlackInstallation(team('T7', 'E1'))).toMatchObject({ botUserId: 'UOWN' });
+      expect(await store.findSlackInstallation(team('T8', 'E2'))).toBeNull();
+    });
+
+    it('spends an OAuth state exactly once across instances, and forgets expired ones', async () => {
+      const spent = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? pair.a : pair.b).spendOAuthState('s1', T0 + 600_000, T0)));
+      expect(spent.filter((x) => x)).toHaveLength(1);
+      expect(await pair.a.spendOAuthState('s1', T0 + 600_000, T0 + 1000)).toBe(false);
+      expect(await pair.b.spendOAuthState('s2', T0 + 600_000, T0 + 1000)).toBe(true);
+    });
+
+    it('names TAs per class once each, in order, seen by every instance, removable', async () => {
+      const added = await Promise.all([pair.a, pair.b, pair.a].map((s, i) => s.addTa({ classId: 'slack:T1:C1', userId: 'U2', addedBy: 'U1', addedAt: T0 + i })));
+      expect(added.filter((x) => x)).toHaveLength(1);
+      expect(await pair.b.addTa({ classId: 'slack:T1:C1', userId: 'U3', addedBy: 'U1', addedAt: T0 + 10 })).toBe(true);
+      expect((await pair.a.listTas('slack:T1:C1')).map((t) => t.userId)).toEqual(['U2', 'U3']);
+      expect(await pair.b.isTa('slack:T1:C1', 'U2')).toBe(true);
+      expect(await pair.b.isTa('slack:T2:C1', 'U2')).toBe(false);
+      expect(await pair.a.removeTa('slack:T1:C1', 'U2')).toBe(true);
+      expect(await pair.b.removeTa('slack:T1:C1', 'U2')).toBe(false);
+      expect(await pair.b.isTa('slack:T1:C1', 'U2')).toBe(false);
     });
 
     it('is writable, and says so without throwing once closed', async () => {
