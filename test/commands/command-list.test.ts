@@ -10,7 +10,7 @@ const DISCORD_NAME = /^[a-z0-9_-]{1,32}$/;
 describe('the command list', () => {
   it('has the issue commands, each with a Discord-valid name, description and options', () => {
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ['answers-export', 'example', 'explode', 'help', 'layers', 'leaderboard', 'quiz', 'quiz-close', 'quiz-settings', 'scores-reset'].sort(),
+      ['answers-export', 'example', 'explode', 'help', 'layers', 'leaderboard', 'quiz', 'quiz-close', 'quiz-settings', 'scores-reset', 'ta'].sort(),
     );
     for (const c of commands) {
       expect(c.name).toMatch(DISCORD_NAME);
