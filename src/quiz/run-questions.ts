@@ -15,7 +15,7 @@ import {
 } from '../engine/index.ts';
 import { layerPairs } from '../format/layers.ts';
 import { arrange, arrangeNumbers, num, paren } from './choices.ts';
-import { gainText, layersText, runStory } from './run-story.ts';
+import { gainText, layersText, runStory, stepsText } from './run-story.ts';
 import { mulberry32, type Rng } from './prng.ts';
 import { RUN_KINDS, type Question, type RunKind } from './types.ts';
 
@@ -151,7 +151,7 @@ function smallestQuestion({ run, rng, about }: Ctx): Question | null {
 function divergeQuestion({ spec, run, verdict, rng, about }: Ctx): Question | null {
   const t = run.diverged_at;
   const steps = spec.steps;
-  const never = `No: every number stays finite for all ${steps} steps`;
+  const never = `No: every number stays finite for ${stepsText(steps)}`;
   const at = (k: number) => `Yes, it overflows at step ${k}`;
   const candidates = [1, 0, 2, t === null ? 3 : t + 1, t === null ? steps : t - 1, Math.ceil(steps / 2), steps].filter((k) => k >= 0 && k <= steps && k !== t);
   const right = t === null ? never : at(t);

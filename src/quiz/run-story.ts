@@ -1,4 +1,4 @@
-import { num } from './choices.ts';
+import { num, paren } from './choices.ts';
 import { listOf } from './bank/shared.ts';
 import {
   activation,
@@ -9,6 +9,7 @@ import {
   overflowOf,
   saturatedLayers,
   SATURATED_SHARE,
+  targetReach,
   VANISHING_GAIN,
   type RunResult,
 } from '../engine/index.ts';
@@ -35,6 +36,17 @@ export function flatText(run: RunResult, ks: readonly number[]): string {
   const f = activation[run.params.act];
   return `${layersText(ks)} ${are} saturated (${f.symbol} below 1/${1 / SATURATED_SHARE} of its peak ${num(f.peak)})`;
 }
+
+/** "its one step", "all 30 steps". */
+export const stepsText = (steps: number) => (steps === 1 ? 'its one step' : `all ${steps} steps`);
+
+/** Where each activation's outputs lie, for a target it cannot reach. */
+const RANGE_TEXT: Record<RunResult['params']['act'], string> = {
+  sigmoid: 'between 0 and 1',
+  tanh: 'between −1 and 1',
+  relu: 'at 0 or above',
+  linear: 'anywhere',
+};
 
 /** The limits phi only approaches, where a loss of exactly 0 can only come from rounding. */
 function onAsymptote(run: RunResult): boolean {
@@ -90,7 +102,7 @@ function finiteStory(run: RunResult, gain: number): string {
   const last = loss.length - 1;
   const w0 = maxAbsW(run, 0);
   const wEnd = maxAbsW(run, run.trajectory.w.length - 1);
-  const parts = [`The engine ran all ${steps} steps and every number stayed finite: the largest |w| went from ${num(w0)} to ${num(wEnd)}, the loss from ${num(loss[0]!)} to ${num(loss[last]!)}.`];
+  const parts = [`The engine ran ${stepsText(steps)} and every number stayed finite: the largest |w| went from ${num(w0)} to ${num(wEnd)}, the loss from ${num(loss[0]!)} to ${num(loss[last]!)}.`];
   const f = frozenFrom(run);
   if (f !== null) {
     const zero = gradientIsZero(run, f);
@@ -104,6 +116,12 @@ function finiteStory(run: RunResult, gain: number): string {
     if (flat.length) parts.push(`At the last step ${flatText(run, flat)}.`);
   }
   if (run.params.depth > 1 && gain >= EXPLODING_GAIN) parts.push(`The chain's gain at step 0 is ${gainText(gain)}, yet nothing overflowed.`);
+  const reach = targetReach(run.params.act, run.params.y);
+  if (reach.kind === 'unreachable') {
+    // A y just past a bound (−1.0000000000000002) is written in full, so it does not read as the bound itself.
+    const y = num(reach.y) === num(reach.nearest) ? String(reach.y).replace('-', '−') : num(reach.y);
+    parts.push(`y = ${y} is out of ${run.params.act}'s reach (its outputs lie ${RANGE_TEXT[run.params.act]}): the loss can never fall below (y − ${paren(reach.nearest)})² = ${num(reach.minLoss)}.`);
+  }
   return parts.join(' ');
 }
 

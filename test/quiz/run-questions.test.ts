@@ -60,6 +60,10 @@ function runValues(run: RunResult): number[] {
   t.w.forEach((_, i) => vals.push(maxW(run, i), i));
   t.loss.forEach((l, i) => vals.push(l, Math.max(...[...t.grad_w[i]!, ...t.grad_b[i]!].map(Math.abs))));
   for (let k = 1; k <= p.depth; k++) vals.push(k);
+  const range = { sigmoid: [0, 1], tanh: [-1, 1], relu: [0, Infinity], linear: [-Infinity, Infinity] }[p.act];
+  const nearest = Math.min(Math.max(p.y, range[0]!), range[1]!);
+  vals.push(nearest, (p.y - nearest) ** 2, ...range.filter(Number.isFinite));
+  if (num(p.y) === num(nearest)) vals.push(String(p.y).replace('-', '−') as unknown as number);
   return vals;
 }
 
@@ -89,6 +93,14 @@ function expectStoryTrue(run: RunResult, text: string): void {
   if (text.includes('(exploding: 10 or more)')) expect(gainAt0(run)).toBeGreaterThanOrEqual(10);
   if (text.includes('(vanishing: 0.1 or less)')) expect(gainAt0(run)).toBeLessThanOrEqual(0.1);
   if (text.includes('only because ŷ rounds to exactly')) expect(run.trajectory.loss.at(-1)).toBe(0);
+  if ((m = /is out of (\w+)'s reach .*: the loss can never fall below \(y − \(?(−?[\d.]+)\)?\)²/.exec(text))) {
+    const { act, y } = run.params;
+    const [lo, hi] = { sigmoid: [0, 1], tanh: [-1, 1], relu: [0, Infinity], linear: [-Infinity, Infinity] }[act];
+    expect(m[1]).toBe(act);
+    expect(y < lo! || y > hi!).toBe(true);
+    expect(num(y < lo! ? lo! : hi!)).toBe(m[2]);
+    expect(Math.min(...run.trajectory.loss)).toBeGreaterThanOrEqual((y - (y < lo! ? lo! : hi!)) ** 2);
+  }
 }
 
 /** Applies a run-fix choice to the spec, read from its text. */
@@ -147,7 +159,7 @@ function expectMatchesEngine(spec: RunSpec, run: RunResult, q: Question, figures
       break;
     }
     case 'run-diverge':
-      if (run.diverged_at === null) expect(right).toMatch(/^No:/);
+      if (run.diverged_at === null) expect(right).toMatch(/^No: every number stays finite for (its one step|all \d+ steps)$/);
       else expect(right).toBe(`Yes, it overflows at step ${run.diverged_at}`);
       for (const d of wrong) expect(d).not.toBe(right);
       break;
@@ -251,6 +263,8 @@ describe('questions about a run', () => {
     const w8 = story({ w: 8, depth: 6 });
     expect(w8).not.toMatch(/saturat|no weight or bias changes/);
     expect(w8).toContain('the loss from 0.25 to');
+    // A target the activation cannot reach is named.
+    expect(story({ y: 5 })).toContain("y = 5 is out of sigmoid's reach (its outputs lie between 0 and 1): the loss can never fall below (y − 1)² = 16.");
     // w=0: no "grew ×∞".
     expect(story({ w: 0 })).toContain('the largest |w| went from 0 to');
     // Overflow in the very first pass, and after one update: no "kept growing".
