@@ -3,6 +3,8 @@ import {
   activation,
   defaultBias,
   EXPLODING_GAIN,
+  frozenFrom,
+  gradientIsZero,
   resolveParams,
   saturatedLayers,
   simulate,
@@ -17,7 +19,7 @@ import { layerPairs } from '../format/layers.ts';
 import { arrange, arrangeNumbers, num, paren } from './choices.ts';
 import { gainText, layersText, runStory, stepsText } from './run-story.ts';
 import { mulberry32, type Rng } from './prng.ts';
-import { RUN_KINDS, type Question, type RunKind } from './types.ts';
+import { MAX_CHOICE_CHARS, RUN_KINDS, type Question, type RunKind } from './types.ts';
 
 /**
  * Questions about the run a student just made. Every number in an answer is
@@ -167,6 +169,78 @@ function divergeQuestion({ spec, run, verdict, rng, about }: Ctx): Question | nu
   };
 }
 
+/** What the run did after step 0: one of four outcomes, exclusive by construction, read off the trajectory. */
+type Outcome =
+  | { kind: 'overflow'; step: number }
+  | { kind: 'frozen'; step: number; zero: boolean; loss: number; flat: number[] }
+  | { kind: 'learning' | 'stuck'; first: number; last: number };
+
+function outcomeOf(run: RunResult): Outcome {
+  if (run.diverged_at !== null) return { kind: 'overflow', step: run.diverged_at };
+  const loss = run.trajectory.loss;
+  const f = frozenFrom(run);
+  if (f !== null) return { kind: 'frozen', step: f, zero: gradientIsZero(run, f), loss: loss[f]!, flat: saturatedLayers(run, f) };
+  const first = loss[0]!;
+  const last = loss[loss.length - 1]!;
+  return { kind: last < first / 2 ? 'learning' : 'stuck', first, last };
+}
+
+/** The right choice for the run's outcome, with its own numbers, short enough for a button (parts are dropped, never cut). */
+function outcomeText(o: Outcome, act: RunResult['params']['act']): string {
+  switch (o.kind) {
+    case 'overflow':
+      return `A number overflows past the largest double, at step ${o.step}`;
+    case 'frozen': {
+      const why = o.zero ? 'the gradient is exactly 0' : 'steps too small to move a double';
+      const flat = o.flat.length ? `${o.flat.length === 1 ? 'a neuron' : `${o.flat.length} neurons`} ${act === 'relu' ? 'dead' : 'saturated'}` : '';
+      const forms = [
+        [`Frozen from step ${o.step}: ${why}`, flat, `loss stuck at ${num(o.loss)}`],
+        [`Frozen from step ${o.step}: ${why}`, `loss stuck at ${num(o.loss)}`],
+        [`Frozen from step ${o.step}: ${why}`, flat],
+        [`Frozen from step ${o.step}: ${why}`],
+      ].map((parts) => parts.filter(Boolean).join(', '));
+      return forms.find((f) => f.length <= MAX_CHOICE_CHARS) ?? `Frozen from step ${o.step}`;
+    }
+    case 'learning':
+    case 'stuck': {
+      const full = `Still moving; the loss ${o.kind === 'learning' ? 'falls' : 'only goes'} from ${num(o.first)} to ${num(o.last)}`;
+      return full.length <= MAX_CHOICE_CHARS ? full : o.kind === 'learning' ? 'Still moving; the loss falls below half' : 'Still moving, but the loss stays above half';
+    }
+  }
+}
+
+/**
+ * The wrong outcomes, said without numbers (they did not happen, so they have
+ * none), each literally false for every other outcome: the lecture run's loss
+ * does fall to 0, so "the loss falls" alone would be true of a frozen run.
+ */
+const OTHER_OUTCOMES: Record<Outcome['kind'], string> = {
+  overflow: 'A weight or the loss overflows past the largest double',
+  frozen: 'It freezes: after some step no weight or bias moves again',
+  learning: 'The weights keep moving to the end and the loss falls below half',
+  stuck: 'The weights keep moving to the end, but the loss stays above half',
+};
+
+function afterQuestion({ run, verdict, rng, about }: Ctx): Question | null {
+  // "After step 0" needs a step after it.
+  if (run.trajectory.w.length < 2) return null;
+  const o = outcomeOf(run);
+  const right = outcomeText(o, run.params.act);
+  const others = (Object.keys(OTHER_OUTCOMES) as Outcome['kind'][]).filter((k) => k !== o.kind).map((k) => OTHER_OUTCOMES[k]);
+  const c = arrange(rng, right, others);
+  if (!c) return null;
+  const story = runStory(run, verdict.gain);
+  // The story names an exploding gain itself; any other gain is said here, so the start is always part of the answer.
+  const opening = run.params.depth > 1 && !story.includes("The chain's gain at step 0") ? ` At step 0 the chain's gain is ${gainText(verdict.gain)}.` : '';
+  return {
+    kind: 'run-after',
+    topic: 'run',
+    question: `Run ${about}: what does training do after step 0?`,
+    ...c,
+    explanation: `${story}${opening}`,
+  };
+}
+
 /** What "fixed" means for the run's own symptom, and how to say the outcome of a change. */
 interface Criterion {
   name: string;
@@ -285,6 +359,7 @@ const builders: Record<RunKind, (ctx: Ctx) => Question | null> = {
   'run-smallest': smallestQuestion,
   'run-diverge': divergeQuestion,
   'run-fix': fixQuestion,
+  'run-after': afterQuestion,
 };
 
 export interface RunQuestionOptions {

@@ -3,7 +3,7 @@ export const TOPICS = ['exploding', 'vanishing', 'saturation', 'dead-relu', 'xav
 export type Topic = (typeof TOPICS)[number];
 
 /** Questions about one run, computed from the engine's result for that run. */
-export const RUN_KINDS = ['run-bound', 'run-update', 'run-smallest', 'run-diverge', 'run-fix'] as const;
+export const RUN_KINDS = ['run-bound', 'run-update', 'run-smallest', 'run-diverge', 'run-fix', 'run-after'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** Questions about one /layers run, from that run's numbers (src/quiz/layers-questions.ts). */

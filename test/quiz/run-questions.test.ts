@@ -44,6 +44,8 @@ const gainAt0 = (run: RunResult) => run.step0.factors.filter((f) => f.kind === '
 const unchangedFrom = (run: RunResult, f: number) =>
   run.trajectory.w.slice(f).every((r) => r.every((v, k) => Object.is(v, run.trajectory.w[f]![k]))) &&
   run.trajectory.b.slice(f).every((r) => r.every((v, k) => Object.is(v, run.trajectory.b[f]![k])));
+const unchangedAt = (run: RunResult, t: number) =>
+  run.trajectory.w[t + 1]!.every((v, k) => Object.is(v, run.trajectory.w[t]![k])) && run.trajectory.b[t + 1]!.every((v, k) => Object.is(v, run.trajectory.b[t]![k]));
 const layersIn = (s: string) => s.split(/, | and /).map(Number);
 
 /** Every figure a run question may quote, from the engine's result for that run. */
@@ -163,6 +165,45 @@ function expectMatchesEngine(spec: RunSpec, run: RunResult, q: Question, figures
       else expect(right).toBe(`Yes, it overflows at step ${run.diverged_at}`);
       for (const d of wrong) expect(d).not.toBe(right);
       break;
+    case 'run-after': {
+      // The outcome, re-derived from the rows: overflow, frozen (a row equal to the next), or still moving.
+      const tr = run.trajectory;
+      let frozen: number | null = null;
+      if (run.diverged_at === null) for (let t = 0; t + 1 < tr.w.length && frozen === null; t++) if (unchangedAt(run, t)) frozen = t;
+      const first = tr.loss[0]!;
+      const last = tr.loss.at(-1)!;
+      const kind = run.diverged_at !== null ? 'overflow' : frozen !== null ? 'frozen' : last < first / 2 ? 'learning' : 'stuck';
+      if (kind === 'overflow') expect(right).toBe(`A number overflows past the largest double, at step ${run.diverged_at}`);
+      if (kind === 'frozen') {
+        expect(right).toMatch(new RegExp(`^Frozen from step ${frozen}(:|$)`));
+        const zero = [...tr.grad_w[frozen!]!, ...tr.grad_b[frozen!]!].every((g) => g === 0);
+        if (right.includes('exactly 0')) expect(zero).toBe(true);
+        if (right.includes('too small')) expect(zero).toBe(false);
+        const n = /(a|\d+) neurons? (saturated|dead)/.exec(right);
+        if (n) expect(flatAt(run, frozen!).length).toBe(n[1] === 'a' ? 1 : Number(n[1]));
+        const l = /loss stuck at (.+)$/.exec(right);
+        if (l) expect(l[1]).toBe(num(tr.loss[frozen!]!));
+        extra.push(flatAt(run, frozen!).length);
+      }
+      if (kind === 'learning' || kind === 'stuck') {
+        expect(right.startsWith('Still moving')).toBe(true);
+        const l = /from (.+) to (.+)$/.exec(right);
+        if (l) expect([l[1], l[2]]).toEqual([num(first), num(last)]);
+        expect(right).toContain(kind === 'learning' ? 'falls' : 'only goes');
+      }
+      // Every wrong choice names another outcome.
+      const generic: Record<string, string> = {
+        'A weight or the loss overflows past the largest double': 'overflow',
+        'It freezes: after some step no weight or bias moves again': 'frozen',
+        'The weights keep moving to the end and the loss falls below half': 'learning',
+        'The weights keep moving to the end, but the loss stays above half': 'stuck',
+      };
+      for (const d of wrong) {
+        expect(generic[d], d).toBeDefined();
+        expect(generic[d]).not.toBe(kind);
+      }
+      break;
+    }
     case 'run-fix': {
       const crit = Object.keys(fixedBy).find((k) => q.question.includes(k));
       expect(crit, q.question).toBeDefined();
@@ -213,6 +254,9 @@ describe('questions about a run', () => {
     const diverge = byKind.get('run-diverge')!;
     expect(diverge.explanation).toContain('From step 1 on no weight or bias changes: every gradient is exactly 0');
     expect(diverge.explanation).toContain('layers 1, 2 and 3 are saturated');
+    const after = byKind.get('run-after')!;
+    expect(after.choices[after.answer]).toBe('Frozen from step 1: the gradient is exactly 0, loss stuck at 0');
+    expect(after.explanation).toContain('The loss is 0 only because ŷ rounds to exactly y = 1');
   });
 
   /** Builds and checks the given kinds for one run; counts what was asked. */
