@@ -191,11 +191,11 @@ function outcomeText(o: Outcome, act: RunResult['params']['act']): string {
     case 'overflow':
       return `A number overflows past the largest double, at step ${o.step}`;
     case 'frozen': {
-      const why = o.zero ? 'the gradient is exactly 0' : 'steps too small to move a double';
+      const why = o.zero ? 'gradient exactly 0' : 'steps below double precision';
       const flat = o.flat.length ? `${o.flat.length === 1 ? 'a neuron' : `${o.flat.length} neurons`} ${act === 'relu' ? 'dead' : 'saturated'}` : '';
       const forms = [
-        [`Frozen from step ${o.step}: ${why}`, flat, `loss stuck at ${num(o.loss)}`],
-        [`Frozen from step ${o.step}: ${why}`, `loss stuck at ${num(o.loss)}`],
+        [`Frozen from step ${o.step}: ${why}`, flat, `loss stays ${num(o.loss)}`],
+        [`Frozen from step ${o.step}: ${why}`, `loss stays ${num(o.loss)}`],
         [`Frozen from step ${o.step}: ${why}`, flat],
         [`Frozen from step ${o.step}: ${why}`],
       ].map((parts) => parts.filter(Boolean).join(', '));

@@ -178,10 +178,10 @@ function expectMatchesEngine(spec: RunSpec, run: RunResult, q: Question, figures
         expect(right).toMatch(new RegExp(`^Frozen from step ${frozen}(:|$)`));
         const zero = [...tr.grad_w[frozen!]!, ...tr.grad_b[frozen!]!].every((g) => g === 0);
         if (right.includes('exactly 0')) expect(zero).toBe(true);
-        if (right.includes('too small')) expect(zero).toBe(false);
+        if (right.includes('below double precision')) expect(zero).toBe(false);
         const n = /(a|\d+) neurons? (saturated|dead)/.exec(right);
         if (n) expect(flatAt(run, frozen!).length).toBe(n[1] === 'a' ? 1 : Number(n[1]));
-        const l = /loss stuck at (.+)$/.exec(right);
+        const l = /loss stays (.+)$/.exec(right);
         if (l) expect(l[1]).toBe(num(tr.loss[frozen!]!));
         extra.push(flatAt(run, frozen!).length);
       }
@@ -255,7 +255,7 @@ describe('questions about a run', () => {
     expect(diverge.explanation).toContain('From step 1 on no weight or bias changes: every gradient is exactly 0');
     expect(diverge.explanation).toContain('layers 1, 2 and 3 are saturated');
     const after = byKind.get('run-after')!;
-    expect(after.choices[after.answer]).toBe('Frozen from step 1: the gradient is exactly 0, loss stuck at 0');
+    expect(after.choices[after.answer]).toBe('Frozen from step 1: gradient exactly 0, 3 neurons saturated, loss stays 0');
     expect(after.explanation).toContain('The loss is 0 only because ŷ rounds to exactly y = 1');
   });
 
