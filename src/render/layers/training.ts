@@ -26,6 +26,9 @@ export function heatColour(t: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/** Cells where the gradient is exactly 0: no colour of the scale, which has no 0. */
+const ZERO = '#475569';
+
 const LEFT = CARD.pad + 96;
 const RIGHT = CARD.width - CARD.pad - 150;
 const HEAT_H = 500;
@@ -79,7 +82,7 @@ function heatBlock(run: LayersRun): Block {
       rows.forEach((row, t) => {
         row.forEach((v, i) => {
           const y = bottom - (i + 1) * rowH;
-          ctx.fillStyle = v === 0 ? THEME.bg : !Number.isFinite(v) ? THEME.bad : heatColour((Math.log10(v) - lo) / (hi - lo));
+          ctx.fillStyle = v === 0 ? ZERO : !Number.isFinite(v) ? THEME.bad : heatColour((Math.log10(v) - lo) / (hi - lo));
           ctx.fillRect(g.x(t), y, g.colW + 0.5, rowH + 0.5);
         });
       });
@@ -110,6 +113,13 @@ function heatBlock(run: LayersRun): Block {
       for (const e of decadeTicks(lo, hi, 6)) {
         const y = top + HEAT_H * (1 - (e - lo) / (hi - lo));
         drawText(ctx, decade(e), bx + bw + 10, y + 9, { size: 24, colour: THEME.muted });
+      }
+      if (rows.some((row) => row.some((v) => v === 0))) {
+        ctx.fillStyle = ZERO;
+        ctx.fillRect(bx, bottom + 20, bw, 30);
+        ctx.strokeStyle = THEME.border;
+        ctx.strokeRect(bx, bottom + 20, bw, 30);
+        drawText(ctx, '0', bx + bw + 10, bottom + 44, { size: 24, colour: THEME.muted });
       }
       divergenceLine(ctx, run, g, top, bottom);
       if (run.diverged_at !== null) {
@@ -190,7 +200,8 @@ function trainingStory(run: LayersRun, num: (v: number) => string = fmt): string
     const what = d < loss.length ? `the loss of step ${d} is ${num(loss[d]!)}` : `the weights became non-finite after step ${d - 1}'s update`;
     return `Diverged at step ${d}: ${what}.`;
   }
-  return `The loss goes from ${num(first)} at step 0 to ${num(last)} at step ${lastI}.`;
+  const frozen = run.trajectory.grad_norm_w.every((row) => row.every((v) => v === 0));
+  return `The loss goes from ${num(first)} at step 0 to ${num(last)} at step ${lastI}.${frozen ? ' Every weight gradient is exactly 0 at every step (grey): nothing trains.' : ''}`;
 }
 
 /** training.png: log10 norm(GW_k) as a heat map over layers × steps, the loss below on the same steps, the divergence marked. */
