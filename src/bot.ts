@@ -5,6 +5,17 @@ import type { Reply } from './reply.ts';
 /** Where an adapter posted a quiz, so the closing summary can go to the same thread. Opaque to the core. */
 export type QuizLocation = string;
 
+/**
+ * The channel a class lives in (a class id is platform:workspace:channel).
+ * Where a summary goes when its quiz's own place was never recorded: the
+ * process stopped (a SIGKILL, a crash) between posting the quiz and storing
+ * its location, or before posting it at all.
+ */
+export function classChannelOf(classId: string): string | null {
+  const channel = classId.split(':')[2];
+  return channel && channel !== 'unknown' ? channel : null;
+}
+
 export interface QuizClosedEvent {
   quizId: string;
   platform: Caller['platform'];

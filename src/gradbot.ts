@@ -130,7 +130,9 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     );
   };
 
-  desk.onClosed(({ quiz, summary }: QuizClosed) => {
+  desk.onClosed(({ quiz, summary, answered }: QuizClosed) => {
+    // Exactly one instance closes each quiz (the store decides), so across instances this line appears once per quiz.
+    log.info?.({ platform: quiz.platform, quiz: quiz.id, class: quiz.classId, answered, late_ms: Math.max(0, services.now() - quiz.closesAt), located: quiz.location !== null }, 'quiz closed');
     const event: QuizClosedEvent = {
       quizId: quiz.id,
       platform: quiz.platform as Platform,

@@ -1,7 +1,7 @@
 import { clipText } from '../format/clip.ts';
 import { randomBytes } from 'node:crypto';
 import { privateText, publicText, type Reply, type ReplyQuiz } from '../reply.ts';
-import type { QuizRecord, ReviewChange, Store } from '../store/types.ts';
+import type { AnswerRecord, QuizRecord, ReviewChange, Store } from '../store/types.ts';
 import { hashSeed } from './prng.ts';
 import { reshuffle } from './generate.ts';
 import { letter, type Question } from './types.ts';
@@ -48,10 +48,13 @@ export const MAX_QUIZ_MINUTES = 24 * 60;
 export interface QuizClosed {
   quiz: QuizRecord;
   summary: Reply;
+  /** Answers the summary counted. */
+  answered: number;
 }
 
 export interface DeskLog {
   error(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 /** How a click ended, for the log line (the Reply says it to the student). */
@@ -280,7 +283,8 @@ export class QuizDesk {
     this.failures.delete(quizId);
     const quiz = await this.store.getQuiz(quizId);
     if (!quiz) return null;
-    const event = { quiz, summary: await this.summary(quiz) };
+    const answers = await this.store.answersOf(quiz.id);
+    const event = { quiz, summary: this.summaryOf(quiz, answers), answered: answers.length };
     for (const l of this.listeners) {
       try {
         l(event);
@@ -293,7 +297,10 @@ export class QuizDesk {
 
   /** The closing summary: how many answered, the share correct, the right answer and why. */
   async summary(quiz: QuizRecord): Promise<Reply> {
-    const answers = await this.store.answersOf(quiz.id);
+    return this.summaryOf(quiz, await this.store.answersOf(quiz.id));
+  }
+
+  private summaryOf(quiz: QuizRecord, answers: readonly AnswerRecord[]): Reply {
     const n = answers.length;
     const right = answers.filter((a) => a.correct).length;
     const counts = quiz.choices.map((_, i) => `${letter(i)} ${answers.filter((a) => a.choice === i).length}`).join(' · ');
@@ -316,7 +323,11 @@ export class QuizDesk {
       this.timers.delete(quizId);
       if (delay > MAX_DELAY) return this.arm(quizId, closesAt);
       this.close(quizId).then(
-        () => this.failures.delete(quizId),
+        (closed) => {
+          this.failures.delete(quizId);
+          // Every instance arms every quiz; the others' timers find it closed. Said, so an operator can see both fired.
+          if (!closed) this.opts.log?.info?.({ quiz: quizId }, 'quiz timer fired; another instance had closed it');
+        },
         (e: unknown) => {
           // A rejection here would be unhandled and take the process down: retry with backoff instead.
           const n = (this.failures.get(quizId) ?? 0) + 1;

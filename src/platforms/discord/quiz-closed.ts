@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ComponentType, type Client, type MessageActionRowComponentBuilder } from 'discord.js';
-import type { QuizClosedEvent } from '../../bot.ts';
+import { classChannelOf, type QuizClosedEvent } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
 import { decodeLocation } from './context.ts';
 import { describeError } from './errors.ts';
@@ -12,11 +12,16 @@ import { NO_MENTIONS, attachmentsOf, content } from './message.ts';
 export async function postQuizSummary(client: Client, event: QuizClosedEvent, log: Logger): Promise<void> {
   if (event.platform !== 'discord') return;
   const loc = decodeLocation(event.location);
-  if (!loc) return;
+  // No location (the process died before storing it): the class channel, rather than no summary at all.
+  const channelId = loc?.channelId ?? classChannelOf(event.classId);
+  if (!channelId) {
+    log.warn({ quizId: event.quizId }, 'discord: quiz has no location and no class channel; no summary posted');
+    return;
+  }
   let channel;
   try {
     // The quiz may live on a server another shard (another process) holds: its guild is not in this cache.
-    channel = await client.channels.fetch(loc.channelId, { allowUnknownGuild: true });
+    channel = await client.channels.fetch(channelId, { allowUnknownGuild: true });
   } catch (e) {
     log.warn({ quizId: event.quizId, ...describeError(e) }, 'discord: quiz channel is gone; no summary posted');
     return;
@@ -27,6 +32,7 @@ export async function postQuizSummary(client: Client, event: QuizClosedEvent, lo
   } catch (e) {
     log.warn({ quizId: event.quizId, ...describeError(e) }, 'discord: could not post the quiz summary');
   }
+  if (!loc) return;
   try {
     const message = await channel.messages.fetch(loc.messageId);
     const rows = message.components.flatMap((row) => {

@@ -162,8 +162,8 @@ export class SlackDelivery {
 
   /** The closing summary goes into the quiz's thread; the quiz itself loses its buttons. */
   async quizClosed(quizId: string, at: SlackQuizLocation, summary: Reply): Promise<void> {
-    const threadTs = at.threadTs ?? at.ts;
-    if (!threadTs) return;
+    // Without a thread (the quiz's place was never stored), the summary goes to the channel itself.
+    const threadTs = at.threadTs ?? (at.ts || undefined);
     await this.postPublic({ ...summary, quiz: undefined }, { channel: at.channel, userId: '', threadTs });
     const mine = this.posted.get(quizId);
     this.posted.delete(quizId);

@@ -8,6 +8,7 @@ import { SlackDelivery } from './deliver.ts';
 import { describeError } from './errors.ts';
 import { registerCommands, registerQuizButtons } from './handlers.ts';
 import { decodeLocation } from './location.ts';
+import { classChannelOf } from '../../bot.ts';
 import { guardSlackBody } from './guard.ts';
 import { slackLogger } from './logger.ts';
 import { SLACK_BOT_SCOPES } from './manifest.ts';
@@ -68,7 +69,9 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
 
   deps.bot.onQuizClosed((event) => {
     if (event.platform !== 'slack') return;
-    const at = decodeLocation(event.location);
+    // No location (the process died before storing it): the class channel, rather than no summary at all.
+    const channel = classChannelOf(event.classId);
+    const at = decodeLocation(event.location) ?? (channel ? { channel, threadTs: null, ts: '' } : null);
     if (!at) return;
     track(
       (async () => {
