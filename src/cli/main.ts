@@ -2,6 +2,7 @@ import { doctorCli } from './doctor.ts';
 import { exampleCli } from './example.ts';
 import { explodeCli } from './explode.ts';
 import { layersCli } from './layers.ts';
+import { migrateStoreCli } from './migrate-store.ts';
 import { quizCli } from './quiz.ts';
 import { cliHelp } from './help.ts';
 import { UsageError } from './args.ts';
@@ -15,6 +16,7 @@ export const subcommands: Record<string, Subcommand> = {
   example: exampleCli,
   quiz: quizCli,
   doctor: doctorCli,
+  'migrate-store': migrateStoreCli,
   help: async (_argv, io) => {
     io.out(cliHelp());
     return 0;

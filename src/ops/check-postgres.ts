@@ -58,7 +58,7 @@ export async function checkPostgres(t: PostgresTarget, migrationsKnown: readonly
     const applied = await appliedVersions(client);
     const latest = Math.max(...migrationsKnown);
     const missing = migrationsKnown.filter((v) => !applied.includes(v));
-    const head = `database: ${where}/${t.database} as "${t.user}" (PostgreSQL ${state?.version ?? '?'}): reachable, authenticated`;
+    const head = `database: ${where}/${t.database} as "${t.user}" (PostgreSQL ${state?.version.split(' ')[0] ?? '?'}): reachable, authenticated`;
     if (applied.some((v) => v > latest)) return { status: 'warn', title: `${head}; its schema (version ${Math.max(...applied)}) is newer than this gradbot's (${latest})`, fix: 'run the newest gradbot against this database' };
     if (missing.length === 0) return { status: 'ok', title: `${head}, migrations applied (schema version ${latest})` };
     if (!state?.can_create && applied.length === 0) return { status: 'fail', title: `${head}, but "${t.user}" may not create gradbot's tables in "${t.database}"`, fix: `GRANT CREATE ON DATABASE ${t.database} TO ${t.user} (and on schema public), or create the tables as the owner by starting gradbot once with that user` };

@@ -10,6 +10,7 @@ import { DiscordStandin, type RecordedRequest } from '../discord/standin/server.
 import { CHANNEL, TA_ID, TEAM } from '../slack/harness.ts';
 import { blockActionsBody, blockActionsPayload, postSigned, slashCommandBody } from '../slack/sign.ts';
 import { SlackStandIn, type ApiCall } from '../slack/standin.ts';
+import { freshDatabase, pgAdminUrl } from '../pg.ts';
 
 /**
  * A full run through both platforms' real clients (discord.js against the
@@ -18,7 +19,9 @@ import { SlackStandIn, type ApiCall } from '../slack/standin.ts';
  * environment, with the app's pino logger at trace (Bolt's and the Web API
  * client's debug output included) writing into memory. The tokens, the
  * signing secret and the interaction tokens must not appear anywhere in it;
- * the per-command lines must.
+ * the per-command lines must. Where PostgreSQL is installed (always in CI)
+ * the Discord + Slack + playground run keeps its data there, and the
+ * database password is one more secret the logs must not hold.
  */
 
 // Realistic shapes (random, so nothing else can contain them by accident).
@@ -50,6 +53,8 @@ const interactionTokens: string[] = [];
 let discord: DiscordStandin;
 let slack: SlackStandIn;
 const apps: AppHandle[] = [];
+/** The PostgreSQL URL the first app runs on (with a password), or null without PostgreSQL. */
+let databaseUrl: string | null = null;
 
 function config(env: Record<string, string>): Config {
   const r = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace', GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', ...env });
@@ -61,6 +66,10 @@ beforeAll(async () => {
   discord = new DiscordStandin();
   await discord.start();
   slack = await new SlackStandIn({ botToken: SLACK_BOT_TOKEN, appToken: SLACK_APP_TOKEN, teamId: TEAM }).start();
+  if (pgAdminUrl) {
+    databaseUrl = await freshDatabase();
+    SECRETS['DATABASE_URL password'] = decodeURIComponent(new URL(databaseUrl).password);
+  }
 });
 
 afterAll(async () => {
@@ -127,7 +136,16 @@ async function playgroundRound(port: number): Promise<void> {
 describe('no secrets in the logs of a full run', () => {
   it('Discord, Slack over HTTP and the playground, in one app', async () => {
     const app = await startApp(
-      config({ DISCORD_TOKEN, DISCORD_API_URL: discord.apiUrl, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, SLACK_TA_USER_IDS: TA_ID, PLAYGROUND: '1' }),
+      config({
+        DISCORD_TOKEN,
+        DISCORD_API_URL: discord.apiUrl,
+        SLACK_BOT_TOKEN,
+        SLACK_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_TA_USER_IDS: TA_ID,
+        PLAYGROUND: '1',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      }),
       log,
     );
     apps.push(app);
@@ -135,6 +153,8 @@ describe('no secrets in the logs of a full run', () => {
     await discordRound();
     await slackHttpRound(app.port);
     await playgroundRound(app.port);
+    const running = records().find((r) => typeof r.msg === 'string' && r.msg.startsWith('gradbot running'));
+    if (databaseUrl) expect(running?.database).toBe(databaseUrl.replace(/:[^:@/]+@/, ':***@'));
     await app.stop();
   });
 
