@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,6 +89,10 @@ export async function startCluster(opts: { bin?: string } = {}): Promise<Cluster
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  // If this process dies without stop() (a test run killed, a crash), the cluster goes with it rather than lingering.
+  const pgCtl = `${isRoot() ? 'runuser -u postgres -- ' : ''}${join(bin, 'pg_ctl')} -D ${data} -m immediate stop`;
+  const watchdog = spawn('bash', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${pgCtl} >/dev/null 2>&1; rm -rf ${dir}`], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
   const adminUrl = `postgres://gradbot:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -106,6 +110,7 @@ export async function startCluster(opts: { bin?: string } = {}): Promise<Cluster
       return `postgres://gradbot:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;
     },
     async stop() {
+      if (watchdog.pid) process.kill(watchdog.pid);
       try {
         if (started) await pgRun(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
