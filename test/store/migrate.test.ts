@@ -11,7 +11,7 @@ import { freshDatabase, pgAdminUrl } from '../pg.ts';
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), renderExplode: async () => [], renderExample: async () => [] };
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), renderExplode: async () => [], renderExample: async () => [], renderLayers: async () => [] };
   const code = await runCli(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
