@@ -233,3 +233,22 @@ export function lossSpan(run: RunResult): { first: number; last: number; lastSte
   if (i < 0 || !Number.isFinite(loss[0]!)) return null;
   return { first: loss[0]!, last: loss[i]!, lastStep: i };
 }
+
+/**
+ * Where saturation starts: phi' < SATURATED_SHARE · peak exactly when z lies
+ * beyond this edge. sigmoid: |z| > 8.29; tanh: |z| > 4.15; relu: z <= 0 (the
+ * edge is 0, one-sided); linear never saturates (null).
+ */
+export function saturationEdge(act: Activation): { edge: number; twoSided: boolean } | null {
+  if (act === 'linear') return null;
+  if (act === 'relu') return { edge: 0, twoSided: false };
+  // phi' falls monotonically in |z|: bisect for the crossing.
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (isSaturated(act, mid)) hi = mid;
+    else lo = mid;
+  }
+  return { edge: hi, twoSided: true };
+}

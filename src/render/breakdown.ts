@@ -1,9 +1,10 @@
 import type { Canvas, CanvasRenderingContext2D } from 'canvas';
-import { activation, SATURATED_SHARE, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
+import { activation, baselineStatus, SATURATED_SHARE, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
+import { signalBlock, signalCaption } from './signal.ts';
 import { fmt } from '../format/number.ts';
 import { verdictLine } from '../format/verdict.ts';
 import { calloutsOf, type CalloutKind } from './callouts.ts';
-import { cardPng, composeCard, headerBlock, measureCtx, noteBlock, roundRect, sectionBlock, type Block } from './card.ts';
+import { captionBlock, cardPng, composeCard, headerBlock, measureCtx, noteBlock, roundRect, sectionBlock, type Block } from './card.ts';
 import { altNum, compactNum, paramsLine, primeSymbol, prettyLabel, sub } from './labels.ts';
 import { texBlock, type TexLine } from './tex-blocks.ts';
 import { drawTex, texFactor, texImage, texNum, texNumP } from './tex.ts';
@@ -267,9 +268,11 @@ function resultLines(run: RunResult): TexLine[] {
 
 // ---------------------------------------------------------------- the card
 
-function breakdownCard(run: RunResult): { blocks: Block[]; colour: string } {
+function breakdownCard(run: RunResult, baseline: RunResult | null): { blocks: Block[]; colour: string } {
   const v = verdictOf(run);
   const colour = verdictColour(v);
+  const base = baseline && baselineStatus(run, baseline) !== 'same' ? baseline : null;
+  const signal = signalBlock(run, base, colour);
   const labels = run.step0.factors.map((f) => texFactor(f.label));
   const blocks: Block[] = [
     headerBlock('Chain-rule breakdown', paramsLine(run.params), { text: v.badge, colour }),
@@ -280,6 +283,7 @@ function breakdownCard(run: RunResult): { blocks: Block[]; colour: string } {
     texBlock([{ variants: chainTex(LHS, labels, ''), size: 40, minSize: 28 }]),
     sectionBlock("Each factor: the lecture's bound next to its real value"),
     tableBlock(run),
+    ...(signal ? [sectionBlock('The backward signal at step 0, layer by layer'), signal, captionBlock(signalCaption(run, base))] : []),
     sectionBlock('Their product, and the update'),
     texBlock(resultLines(run), { panel: true, lineGap: 26 }),
     ...calloutsOf(run).map((c) => noteBlock({ title: c.title, body: c.body, colour: CALLOUT_COLOUR[c.kind], size: CARD.small + 2 })),
@@ -287,14 +291,14 @@ function breakdownCard(run: RunResult): { blocks: Block[]; colour: string } {
   return { blocks, colour };
 }
 
-export function breakdownCanvas(run: RunResult): Canvas {
-  const { blocks, colour } = breakdownCard(run);
+export function breakdownCanvas(run: RunResult, baseline: RunResult | null = null): Canvas {
+  const { blocks, colour } = breakdownCard(run, baseline);
   return composeCard(blocks, colour);
 }
 
 /** breakdown.png: the lecture's chain-rule picture, filled with this run's numbers. */
-export function renderBreakdownPng(run: RunResult): Buffer {
-  const { blocks, colour } = breakdownCard(run);
+export function renderBreakdownPng(run: RunResult, baseline: RunResult | null = null): Buffer {
+  const { blocks, colour } = breakdownCard(run, baseline);
   return cardPng(blocks, colour);
 }
 

@@ -228,3 +228,21 @@ export function noteBlock(opts: { title?: string; body: string; colour: string; 
 export function textWidth(ctx: CanvasRenderingContext2D, s: string, st: TextStyle): number {
   return measureRuns(ctx, richRuns(s), st);
 }
+
+/** A muted line or two of small text under a panel. */
+export function captionBlock(text: string): Block {
+  const m = measureCtx();
+  const st: TextStyle = { size: CARD.small - 2, colour: THEME.muted };
+  const lines = wrapText(m, text, CONTENT_WIDTH, st);
+  const lineH = st.size * 1.35;
+  return {
+    height: lines.length * lineH,
+    draw(ctx, top) {
+      let y = top + st.size;
+      for (const l of lines) {
+        drawRuns(ctx, l, CARD.pad, y, st);
+        y += lineH;
+      }
+    },
+  };
+}

@@ -1,16 +1,17 @@
 import type { Canvas, CanvasRenderingContext2D as NodeCtx } from 'canvas';
 import type { Chart, ChartConfiguration, ChartDataset, Plugin, Scale } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import { verdictOf, type RunResult } from '../engine/index.ts';
+import { activation, baselineStatus, frozenFrom, saturationEdge, verdictOf, type BaselineStatus, type RunResult } from '../engine/index.ts';
+import { SATURATED_SHARE_TEXT, verdictSentences } from '../format/verdict.ts';
 import { fmt } from '../format/number.ts';
 import { drawFrame, encodePng, headerBlock, measureCtx, roundRect, withCanvas } from './card.ts';
 import { font, registerFonts, SANS } from './fonts.ts';
-import { altNum, paramsLine, sub } from './labels.ts';
+import { altNum, paramsLine, primeSymbol } from './labels.ts';
 import { symlogFor, type SymLog } from './symlog.ts';
 import { drawRuns, wrapText, type Run, type TextStyle } from './text.ts';
 import { CARD, CONTENT_WIDTH, LAYER_COLOURS, THEME, verdictColour } from './theme.ts';
 
-export const CHART_SIZE = { width: CARD.width, height: 1180 } as const;
+export const CHART_SIZE = { width: CARD.width, height: 1760 } as const;
 
 /** At most this many layer lines; deeper chains show their first and last layers. */
 const MAX_LINES = 8;
@@ -75,13 +76,6 @@ function xMaxOf(run: RunResult): number {
   return Math.min(steps, nice);
 }
 
-function weightSeries(run: RunResult, k: number, xMax: number, s: SymLog): Point[] {
-  return run.trajectory.w.slice(0, xMax + 1).map((row, t) => {
-    const v = row[k - 1]!;
-    return { x: t, y: Number.isFinite(v) ? s.to(v) : null };
-  });
-}
-
 function lossSeries(run: RunResult, xMax: number, s: SymLog): Point[] {
   return run.trajectory.loss.slice(0, xMax + 1).map((v, t) => ({ x: t, y: Number.isFinite(v) ? s.to(v) : null }));
 }
@@ -133,7 +127,32 @@ function scaleOptions(s: SymLog, title: string, weight: number) {
     },
     border: { color: THEME.border, width: 2 },
     title: { display: true, text: title, font: { size: 28, weight: 'bold' as const }, color: THEME.text, padding: { bottom: 8 } },
+    // Stacked panels size their axes one by one; one width for all keeps every tick label inside the card.
+    afterFit: (scale: Scale) => {
+      scale.width = AXIS_WIDTH;
+    },
   };
+}
+
+const AXIS_WIDTH = 150;
+
+/** Per-layer series of a trajectory matrix (rows per step), through a symlog scale, |v| when asked. */
+function layerSeries(rows: readonly (readonly number[])[], k: number, xMax: number, s: SymLog, abs = false): Point[] {
+  return rows.slice(0, xMax + 1).map((row, t) => {
+    const v = row[k - 1]!;
+    return { x: t, y: Number.isFinite(v) ? s.to(abs ? Math.abs(v) : v) : null };
+  });
+}
+
+/** The saturated band of the z panel, in axis units: where phi' < SATURATED_SHARE of its peak. */
+function saturatedBands(act: RunResult['params']['act'], s: SymLog): Array<[number, number]> {
+  const e = saturationEdge(act);
+  if (!e) return [];
+  if (!e.twoSided) return [[s.min, s.to(e.edge)]];
+  return [
+    [s.to(e.edge), s.max],
+    [s.min, s.to(-e.edge)],
+  ];
 }
 
 export function chartConfig(run: RunResult, baseline: RunResult): ChartConfiguration<'line', Point[]> {
@@ -141,33 +160,54 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
   const colour = verdictColour(v);
   const xMax = xMaxOf(run);
   const layers = shownLayers(run.params.depth);
-  const wValues = [run, baseline].flatMap((r) => r.trajectory.w.slice(0, xMax + 1).flatMap((row) => layers.map((k) => row[k - 1]!)));
-  const lValues = [run, baseline].flatMap((r) => r.trajectory.loss.slice(0, xMax + 1));
-  const ws = symlogFor(wValues, 7);
-  const ls = symlogFor(lValues, 4, true);
+  const status = baselineStatus(run, baseline);
+  const runs = status === 'same' ? [run] : [run, baseline];
+  const pick = (r: RunResult, rows: readonly (readonly number[])[]) => rows.slice(0, xMax + 1).flatMap((row) => layers.map((k) => row[k - 1]!));
+  const ws = symlogFor(runs.flatMap((r) => pick(r, r.trajectory.w)), 6);
+  const ls = symlogFor(runs.flatMap((r) => r.trajectory.loss.slice(0, xMax + 1)), 4, true, [lastFinite(run.trajectory.loss.slice(0, xMax + 1)) ?? 0]);
+  const gs = symlogFor(runs.flatMap((r) => pick(r, r.trajectory.grad_b).map(Math.abs)), 5, true);
+  const edge = saturationEdge(run.params.act);
+  const zValues = pick(run, run.trajectory.z);
+  // The band's edge is on the axis even when no neuron reaches it, so the shading always shows where it starts.
+  const zs = symlogFor(edge ? [...zValues, edge.edge, ...(edge.twoSided ? [-edge.edge] : [])] : zValues, 5);
   const dense = xMax > 40;
   const line = { borderWidth: 4, pointRadius: dense ? 0 : 4, pointHoverRadius: 0, tension: 0, spanGaps: false, fill: false };
+  const dashed = { borderDash: [14, 10], borderWidth: 3, pointRadius: dense ? 0 : 3, order: 2 };
   const datasets: ChartDataset<'line', Point[]>[] = [];
+  const both = (id: 'w' | 'grad', rowsOf: (r: RunResult) => readonly (readonly number[])[], s: SymLog, abs: boolean) => {
+    layers.forEach((k, i) => {
+      const c = LAYER_COLOURS[i % LAYER_COLOURS.length]!;
+      datasets.push({ ...line, label: `${id} ${k}`, data: layerSeries(rowsOf(run), k, xMax, s, abs), yAxisID: id, borderColor: c, backgroundColor: c, order: 1 });
+    });
+    if (status === 'same') return;
+    layers.forEach((k, i) => {
+      const c = withAlpha(LAYER_COLOURS[i % LAYER_COLOURS.length]!, 0.6);
+      datasets.push({ ...line, ...dashed, label: `unit-gain ${id} ${k}`, data: layerSeries(rowsOf(baseline), k, xMax, s, abs), yAxisID: id, borderColor: c, backgroundColor: c });
+    });
+  };
+  both('grad', (r) => r.trajectory.grad_b, gs, true);
   layers.forEach((k, i) => {
     const c = LAYER_COLOURS[i % LAYER_COLOURS.length]!;
-    datasets.push({ ...line, label: `w${sub(k)}`, data: weightSeries(run, k, xMax, ws), yAxisID: 'w', borderColor: c, backgroundColor: c, order: 1 });
+    datasets.push({ ...line, label: `z ${k}`, data: layerSeries(run.trajectory.z, k, xMax, zs), yAxisID: 'z', borderColor: c, backgroundColor: c, order: 1 });
   });
-  layers.forEach((k, i) => {
-    const c = withAlpha(LAYER_COLOURS[i % LAYER_COLOURS.length]!, 0.6);
-    datasets.push({ ...line, label: `healthy w${sub(k)}`, data: weightSeries(baseline, k, xMax, ws), yAxisID: 'w', borderColor: c, backgroundColor: c, borderDash: [14, 10], borderWidth: 3, pointRadius: dense ? 0 : 3, order: 2 });
-  });
+  both('w', (r) => r.trajectory.w, ws, false);
   datasets.push({ ...line, label: 'loss', data: lossSeries(run, xMax, ls), yAxisID: 'loss', borderColor: THEME.text, backgroundColor: THEME.text, order: 1 });
-  datasets.push({ ...line, label: 'healthy loss', data: lossSeries(baseline, xMax, ls), yAxisID: 'loss', borderColor: THEME.muted, backgroundColor: THEME.muted, borderDash: [14, 10], borderWidth: 3, pointRadius: 0, order: 2 });
+  if (status !== 'same') {
+    datasets.push({ ...line, ...dashed, label: 'unit-gain loss', data: lossSeries(baseline, xMax, ls), yAxisID: 'loss', borderColor: THEME.muted, backgroundColor: THEME.muted, pointRadius: 0 });
+  }
 
-  const healthyW = fmt(baseline.params.w[0]!);
+  const unitW = fmt(baseline.params.w[0]!);
   const subtitle = [paramsLine(run.params), layerRange(layers, run.params.depth), xMax < run.params.steps ? `showing steps 0–${xMax}` : '']
     .filter((x) => x !== '')
     .join('  ·  ');
-  const header = headerBlock('Weights during training', subtitle, { text: v.badge, colour });
+  const header = headerBlock('What the gradient did', subtitle, { text: v.badge, colour });
   const marker = divergenceText(run);
-  const footer = footerLines(healthyW, frozenFrom(run));
+  const frozen = frozenFrom(run);
+  const footer = footerLines(run, baseline, status);
   const headerH = CARD.pad + 4 + header.height + 22;
   const footerH = CARD.pad + footer.length * FOOTER_STYLE.size * LINE + 14;
+  const bands = saturatedBands(run.params.act, zs);
+  const panels = ['grad', 'z', 'w', 'loss'] as const;
 
   const frame: Plugin<'line'> = {
     id: 'gradbotFrame',
@@ -176,18 +216,22 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
       drawFrame(ctx, chart.width, chart.height, colour);
       const { left, right } = chart.chartArea;
       ctx.fillStyle = THEME.panelSoft;
-      for (const id of ['w', 'loss']) {
+      for (const id of panels) {
         const sc = chart.scales[id];
         if (sc) ctx.fillRect(left, sc.top, right - left, sc.bottom - sc.top);
       }
     },
     beforeDatasetsDraw(chart) {
-      // The x grid runs through the whole chart area; the gap between the panels stays clear.
-      const gapScale = chart.scales.gap;
-      if (!gapScale) return;
       const ctx = chart.ctx as unknown as NodeCtx;
-      ctx.fillStyle = THEME.bg;
-      ctx.fillRect(chart.chartArea.left - 2, gapScale.top + 1, chart.chartArea.right - chart.chartArea.left + 4, gapScale.bottom - gapScale.top - 2);
+      const { left, right } = chart.chartArea;
+      // The x grid runs through the whole chart area; the gaps between the panels stay clear.
+      for (const id of ['gap1', 'gap2', 'gap3']) {
+        const g = chart.scales[id];
+        if (!g) continue;
+        ctx.fillStyle = THEME.bg;
+        ctx.fillRect(left - 2, g.top + 1, right - left + 4, g.bottom - g.top - 2);
+      }
+      drawBands(ctx, chart, bands);
     },
     afterDraw(chart) {
       const ctx = chart.ctx as unknown as NodeCtx;
@@ -195,9 +239,40 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
       drawFooter(ctx, chart, footer);
     },
     afterDatasetsDraw(chart) {
-      if (marker !== null && run.diverged_at !== null) drawMarker(chart, run.diverged_at, marker);
+      const ctx = chart.ctx as unknown as NodeCtx;
+      drawBandLabel(ctx, chart, bands, run.params.act);
+      drawPeak(ctx, chart, run, status === 'same' ? null : baseline);
+      if (marker !== null && run.diverged_at !== null) drawMarker(chart, run.diverged_at, marker, THEME.bad);
+      else if (frozen !== null && frozen <= xMax) drawMarker(chart, frozen, `frozen from step ${frozen}`, THEME.warn);
     },
   };
+
+  const legendItem = (text: string, c: string, dash?: number[]) => ({
+    text,
+    strokeStyle: c,
+    fillStyle: c,
+    lineWidth: 5,
+    ...(dash ? { lineDash: dash } : {}),
+    pointStyle: 'line' as const,
+    fontColor: THEME.text,
+    hidden: false,
+  });
+  const gap = (id: string) => ({
+    [id]: {
+      type: 'linear' as const,
+      position: 'left' as const,
+      stack: 'panels',
+      stackWeight: 0.32,
+      display: true,
+      ticks: { display: false },
+      grid: { display: false, drawTicks: false },
+      border: { display: false },
+      title: { display: false },
+      afterFit: (scale: Scale) => {
+        scale.width = AXIS_WIDTH;
+      },
+    },
+  });
 
   return {
     type: 'line',
@@ -218,9 +293,9 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
             boxWidth: 44,
             padding: 20,
             generateLabels: () => [
-              ...layers.map((k, i) => ({ text: `w${sub(k)}`, strokeStyle: LAYER_COLOURS[i % LAYER_COLOURS.length], fillStyle: LAYER_COLOURS[i % LAYER_COLOURS.length], lineWidth: 5, pointStyle: 'line' as const, fontColor: THEME.text, hidden: false })),
-              { text: 'loss', strokeStyle: THEME.text, fillStyle: THEME.text, lineWidth: 5, pointStyle: 'line' as const, fontColor: THEME.text, hidden: false },
-              { text: `unit-gain start (w = ${healthyW})`, strokeStyle: THEME.muted, fillStyle: THEME.muted, lineWidth: 4, lineDash: [10, 7], pointStyle: 'line' as const, fontColor: THEME.text, hidden: false },
+              ...layers.map((k, i) => legendItem(`layer ${k}`, LAYER_COLOURS[i % LAYER_COLOURS.length]!)),
+              legendItem('loss', THEME.text),
+              ...(status === 'same' ? [] : [legendItem(`unit-gain start (w = ${unitW})`, THEME.muted, [10, 7])]),
             ],
           },
         },
@@ -237,21 +312,94 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
           border: { color: THEME.border, width: 2 },
           title: { display: true, text: 'training step', font: { size: 28, weight: 'bold' }, color: THEME.text },
         },
-        loss: scaleOptions(ls, 'loss', 1.2),
-        // An empty scale in the stack: the gap between the two panels.
-        gap: { type: 'linear', position: 'left', stack: 'panels', stackWeight: 0.42, display: true, ticks: { display: false }, grid: { display: false, drawTicks: false }, border: { display: false }, title: { display: false } },
-        w: scaleOptions(ws, 'weight', 2.6),
+        // Listed bottom to top: the stack puts the first at the bottom.
+        loss: scaleOptions(ls, 'loss', 1.1),
+        ...gap('gap1'),
+        w: scaleOptions(ws, 'weight', 1.5),
+        ...gap('gap2'),
+        z: scaleOptions(zs, 'z', 1.5),
+        ...gap('gap3'),
+        grad: scaleOptions(gs, '|gradient|', 1.5),
       },
     },
   };
 }
 
-function drawMarker(chart: Chart<'line'>, t: number, text: string): void {
+function bandPixels(chart: Chart<'line'>, bands: ReadonlyArray<[number, number]>): Array<{ top: number; bottom: number }> {
+  const sc = chart.scales.z;
+  if (!sc) return [];
+  return bands.flatMap(([a, b]) => {
+    const lo = Math.max(Math.min(a, b), sc.min);
+    const hi = Math.min(Math.max(a, b), sc.max);
+    return hi > lo ? [{ top: sc.getPixelForValue(hi), bottom: sc.getPixelForValue(lo) }] : [];
+  });
+}
+
+/** The z panel's shading: where phi' is below the stated share of its peak. */
+function drawBands(ctx: NodeCtx, chart: Chart<'line'>, bands: ReadonlyArray<[number, number]>): void {
+  const { left, right } = chart.chartArea;
+  ctx.save();
+  ctx.fillStyle = withAlpha(THEME.warn, 0.16);
+  for (const p of bandPixels(chart, bands)) ctx.fillRect(left, p.top, right - left, p.bottom - p.top);
+  ctx.restore();
+}
+
+/** The band's label, once, over the lines (on a backing so they never hide it). */
+function drawBandLabel(ctx: NodeCtx, chart: Chart<'line'>, bands: ReadonlyArray<[number, number]>, act: RunResult['params']['act']): void {
+  const band = bandPixels(chart, bands).find((p) => p.bottom - p.top >= 34);
+  if (!band) return;
+  const right = chart.chartArea.right;
+  const text = act === 'relu' ? 'dead: relu′ = 0' : `saturated: ${primeSymbol(act)} < ${SATURATED_SHARE_TEXT} of peak`;
+  ctx.save();
+  ctx.font = font(24, 'bold');
+  const w = ctx.measureText(text).width;
+  const y = band.bottom - 10;
+  ctx.fillStyle = THEME.bg;
+  roundRect(ctx, right - w - 26, y - 24, w + 16, 32, 8);
+  ctx.fill();
+  ctx.fillStyle = THEME.warn;
+  ctx.textAlign = 'right';
+  ctx.fillText(text, right - 18, y);
+  ctx.restore();
+}
+
+/**
+ * The step-0 gradient of the layer it is largest in, next to the unit-gain
+ * start's in that layer: the explosion, in numbers, at the top right of the
+ * gradient panel (on a backing, over whatever lines run there).
+ */
+function drawPeak(ctx: NodeCtx, chart: Chart<'line'>, run: RunResult, baseline: RunResult | null): void {
+  const sc = chart.scales.grad;
+  const row = run.trajectory.grad_b[0];
+  if (!sc || !row) return;
+  let k = 0;
+  row.forEach((g, i) => {
+    if (Math.abs(g) > Math.abs(row[k]!)) k = i;
+  });
+  const g = Math.abs(row[k]!);
+  if (Number.isNaN(g) || g === 0) return;
+  const b = baseline?.trajectory.grad_b[0]?.[k];
+  const text = `step 0, layer ${k + 1}: ${fmt(g)}${b === undefined ? '' : `  (unit-gain: ${fmt(Math.abs(b))})`}`;
+  const right = chart.chartArea.right;
+  ctx.save();
+  ctx.font = font(24, 'bold');
+  const w = ctx.measureText(text).width;
+  const y = sc.top + 34;
+  ctx.fillStyle = THEME.bg;
+  roundRect(ctx, right - w - 26, y - 24, w + 16, 32, 8);
+  ctx.fill();
+  ctx.fillStyle = LAYER_COLOURS[k % LAYER_COLOURS.length]!;
+  ctx.textAlign = 'right';
+  ctx.fillText(text, right - 18, y);
+  ctx.restore();
+}
+
+function drawMarker(chart: Chart<'line'>, t: number, text: string, colour: string): void {
   const ctx = chart.ctx as unknown as NodeCtx;
   const area = chart.chartArea;
   const x = chart.scales.x!.getPixelForValue(t);
   ctx.save();
-  ctx.strokeStyle = THEME.bad;
+  ctx.strokeStyle = colour;
   ctx.lineWidth = 4;
   ctx.setLineDash([10, 8]);
   ctx.beginPath();
@@ -264,37 +412,35 @@ function drawMarker(chart: Chart<'line'>, t: number, text: string): void {
   const h = 46;
   // Right of the line, where the stopped run draws nothing; left of it near the right edge.
   const left = x + 14 + w <= area.right ? x + 14 : Math.max(area.left + 4, x - 14 - w);
-  roundRect(ctx, left, area.top + 12, w, h, h / 2);
-  ctx.fillStyle = THEME.bad;
+  // In the loss panel, clear of the step-0 numbers at the top of the gradient panel.
+  const top = (chart.scales.loss?.top ?? area.top) + 12;
+  roundRect(ctx, left, top, w, h, h / 2);
+  ctx.fillStyle = colour;
   ctx.fill();
   ctx.fillStyle = THEME.bg;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, left + w / 2, area.top + 12 + h / 2 + 1);
+  ctx.fillText(text, left + w / 2, top + h / 2 + 1);
   ctx.restore();
 }
 
-/**
- * The step from which the loss is exactly 0 and no weight moves again, if
- * that happens after step 0. A saturated sigmoid run reaches it (ŷ rounds to
- * y = 1), and a student reading "exploding" above a loss that drops to 0
- * deserves to be told why.
- */
-export function frozenFrom(run: RunResult): number | null {
-  const { loss, w } = run.trajectory;
-  let t = loss.length;
-  while (t > 0 && loss[t - 1] === 0) t--;
-  if (t < 1 || t >= loss.length) return null;
-  const at = w[t]!;
-  return w.slice(t).every((row) => row.every((v, k) => v === at[k])) ? t : null;
-}
-
-function footerLines(healthyW: string, frozen: number | null): Run[][] {
-  const still =
-    frozen === null
-      ? ''
-      : ` From step ${frozen} the loss is exactly 0: ŷ equals y to the last bit of a double, so every gradient is 0 and the weights stop moving.`;
-  const text = `The weight and loss axes are symmetric-log (×10 per decade, 0 kept apart at the bottom or middle); the step axis is linear. Dashed: the same run from a unit-gain start, every w = ${healthyW} = 1/φ′(0), biases as in this run.${still}`;
+/** The footer: which axes are symmetric-log, what the shading and the dashed run are, and what the run did. */
+function footerLines(run: RunResult, baseline: RunResult, status: BaselineStatus): Run[][] {
+  const sym = activation[run.params.act].symbol.replace("'", '′');
+  const edge = saturationEdge(run.params.act);
+  const shade = edge === null ? '' : edge.twoSided ? ` Shaded: |z| > ${fmt(Math.round(edge.edge * 100) / 100)}, where ${sym} < ${SATURATED_SHARE_TEXT} of its peak (saturated).` : ' Shaded: z ≤ 0, where relu′ = 0 (dead).';
+  const axes = `The gradient, z, weight and loss axes are symmetric-log (×10 per decade, 0 kept apart); the step axis is linear. |gradient| is |dloss/db_k| = |dloss/dz_k|, what reaches layer k.${shade}`;
+  const w = fmt(baseline.params.w[0]!);
+  const bv = verdictOf(baseline);
+  const dashedWhat: Record<BaselineStatus, string> = {
+    same: ` This run already starts at the unit-gain weights (every w = ${w} = 1/${sym}(0)), so there is no other run to draw.`,
+    healthy: ` Dashed: the same run from a unit-gain start, every w = ${w} = 1/${sym}(0), biases as in this run.`,
+    dead: ` Dashed: the same run from a unit-gain start (every w = ${w}), no healthier: its ReLU in layer ${bv.flatLayers[0] ?? 1} is dead at step 0 too.`,
+    saturated: ` Dashed: the same run from a unit-gain start (every w = ${w}), no healthier: with these biases its neurons are saturated at step 0 too.`,
+    'nothing-to-learn': ` Dashed: the same run from a unit-gain start (every w = ${w}); it starts at loss 0, so it never moves and shows nothing about training.`,
+    stuck: ` Dashed: the same run from a unit-gain start (every w = ${w}, biases as in this run); it is not healthy either: ${bv.badge.toLowerCase().replace(' → ', ', then ')}.`,
+  };
+  const text = axes + dashedWhat[status];
   return wrapText(measureCtx(), text, CONTENT_WIDTH, FOOTER_STYLE);
 }
 
@@ -373,24 +519,23 @@ function lastFinite(xs: readonly number[]): number | undefined {
   return undefined;
 }
 
-/** One sentence for screen readers. */
+/** What the chart shows, for screen readers: the verdict's own sentences, then the dashed run's ending. */
 export function chartAlt(run: RunResult, baseline: RunResult): string {
   const p = run.params;
-  const w1 = run.trajectory.w.map((row) => row[0]!);
-  const loss = run.trajectory.loss;
-  const hw1 = lastFinite(baseline.trajectory.w.map((row) => row[0]!));
+  const v = verdictOf(run);
+  const status = baselineStatus(run, baseline);
   const hl = lastFinite(baseline.trajectory.loss);
-  const last = lastFinite(w1);
-  const d = divergence(run);
-  let story: string;
-  if (d !== null) {
-    const what = `the run ${d.nan ? 'hits NaN' : 'overflows'} at step ${d.step}`;
-    story = last === undefined ? what : d.step === 0 ? `${what}, from w1 = ${altNum(last)}` : `${what} after w1 reached ${altNum(last)}`;
-  } else {
-    story = `w1 goes from ${altNum(w1[0]!)} to ${altNum(w1[w1.length - 1]!)} and the loss from ${altNum(loss[0]!)} to ${altNum(loss[loss.length - 1]!)}`;
-    const frozen = frozenFrom(run);
-    if (frozen !== null) story += `, exactly 0 from step ${frozen} on, where every gradient is 0 and the weights stop moving`;
-  }
-  const healthy = hw1 !== undefined && hl !== undefined ? `; dashed, the same run from a unit-gain start (w=${altNum(baseline.params.w[0]!)}) ends with w1 = ${altNum(hw1)} and loss ${altNum(hl)}` : '';
-  return `Chart of the weights over ${p.steps} training steps for w=${altNum(p.w[0]!)}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}, on a symmetric log scale: ${story}${healthy}.`;
+  const dashed =
+    status === 'same'
+      ? ' No dashed run: this run already has the unit-gain weights.'
+      : hl === undefined
+        ? ''
+        : ` Dashed, the same run from a unit-gain start (w=${altNum(baseline.params.w[0]!)}): loss ${altNum(baseline.trajectory.loss[0]!)} to ${altNum(hl)}${status === 'healthy' ? '' : `, itself ${verdictOf(baseline).badge.toLowerCase().replace(' → ', ', then ')}`}.`;
+  const story = verdictSentences(run, v, 'unicode').map((x) => altText(x)).join(' ');
+  return `Chart of the gradient reaching each layer, each neuron's z, the weights and the loss over ${p.steps} training steps for w=${altNum(p.w[0]!)}, lr=${altNum(p.lr)}, ${p.act}, depth ${p.depth}, on symmetric log scales (${v.badge.toLowerCase().replace(' → ', ', then ')}). ${story}${dashed}`;
+}
+
+/** Superscript exponents spelled as ^-218 for screen readers. */
+function altText(s: string): string {
+  return s.replace(/10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g, (_, e: string) => `10^${[...e].map((c) => (c === '⁻' ? '-' : String('⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c)))).join('')}`);
 }

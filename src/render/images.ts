@@ -1,4 +1,4 @@
-import { healthyBaseline, simulate, type RunSpec, type WorkedExample } from '../engine/index.ts';
+import { simulate, unitGainStart, type RunSpec, type WorkedExample } from '../engine/index.ts';
 import type { ReplyImage } from '../reply.ts';
 import { breakdownAlt, renderBreakdownPng } from './breakdown.ts';
 import { chartAlt, renderChartPng } from './chart.ts';
@@ -17,13 +17,13 @@ function image(name: string, png: Buffer, alt: string): ReplyImage {
 /** The chain-rule card for a run, simulated here from the spec (cheaper than shipping its arrays between threads). */
 export function breakdownImage(spec: RunSpec): ReplyImage {
   const run = simulate(spec);
-  return image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run));
+  return image('breakdown.png', renderBreakdownPng(run, simulate(unitGainStart(spec))), breakdownAlt(run));
 }
 
 /** The weights over training for a run, next to the same run from a unit-gain start (only the weights changed). */
 export function chartImage(spec: RunSpec): ReplyImage {
   const run = simulate(spec);
-  const baseline = simulate(healthyBaseline(spec));
+  const baseline = simulate(unitGainStart(spec));
   return image('chart.png', renderChartPng(run, baseline), chartAlt(run, baseline));
 }
 

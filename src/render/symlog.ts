@@ -19,7 +19,11 @@ export interface SymLog {
 
 const STEPS = [1, 2, 5, 10, 20, 25, 50, 100];
 
-export function symlogFor(input: Iterable<number>, maxTicks = 6, nonNegative = false): SymLog {
+/**
+ * `marks`: values whose decade gets a labelled tick before any other (after 0),
+ * e.g. the loss a run ends at, so a plateau is never read off an unlabelled stretch.
+ */
+export function symlogFor(input: Iterable<number>, maxTicks = 6, nonNegative = false, marks: readonly number[] = []): SymLog {
   const values = [...input].filter(Number.isFinite);
   let smallest = Infinity;
   let largest = 0;
@@ -78,7 +82,8 @@ export function symlogFor(input: Iterable<number>, maxTicks = 6, nonNegative = f
     return a > c * 10 ? [sign * ofExp(Math.floor(Math.log10(a)))] : [];
   });
   const ticks: number[] = [];
-  for (const t of [0, ...candidates.filter((x) => x !== 0), z, -z, ...inner]) {
+  const marked = marks.filter((m) => Number.isFinite(m) && Math.abs(m) >= c).map((m) => Math.sign(m) * ofExp(Math.floor(Math.log10(Math.abs(m)))));
+  for (const t of [0, ...marked, ...candidates.filter((x) => x !== 0), z, -z, ...inner]) {
     if (t < min - 1e-9 || t > max + 1e-9) continue;
     if (ticks.every((u) => Math.abs(t - u) >= gap)) ticks.push(t);
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { healthyBaseline, LECTURE_EXAMPLE, simulate, workedExample } from '../../src/engine/index.ts';
+import { LECTURE_EXAMPLE, simulate, unitGainStart, workedExample } from '../../src/engine/index.ts';
 import { renderBreakdownPng, renderChartPng, renderExamplePng } from '../../src/render/index.ts';
 import { spec } from './helpers.ts';
 
@@ -21,11 +21,14 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/golden/', import.m
 
 function run(text: string) {
   const s = spec(text);
-  return { run: simulate(s), baseline: simulate(healthyBaseline(s)) };
+  return { run: simulate(s), baseline: simulate(unitGainStart(s)) };
 }
 
 const cases: Record<string, () => Buffer> = {
-  'lecture-breakdown': () => renderBreakdownPng(run('w=500 lr=0.01').run),
+  'lecture-breakdown': () => {
+    const r = run('w=500 lr=0.01');
+    return renderBreakdownPng(r.run, r.baseline);
+  },
   'lecture-chart': () => {
     const r = run('w=500 lr=0.01');
     return renderChartPng(r.run, r.baseline);
@@ -34,8 +37,14 @@ const cases: Record<string, () => Buffer> = {
     const r = run('act=linear');
     return renderChartPng(r.run, r.baseline);
   },
-  'relu-clip-breakdown': () => renderBreakdownPng(run('depth=8 act=relu clip=1').run),
-  'saturated-breakdown': () => renderBreakdownPng(run('b=0.3').run),
+  'relu-clip-breakdown': () => {
+    const r = run('depth=8 act=relu clip=1');
+    return renderBreakdownPng(r.run, r.baseline);
+  },
+  'saturated-breakdown': () => {
+    const r = run('b=0.3');
+    return renderBreakdownPng(r.run, r.baseline);
+  },
   'lecture-example': () => renderExamplePng(workedExample(LECTURE_EXAMPLE.factors, LECTURE_EXAMPLE.w, LECTURE_EXAMPLE.lr)),
 };
 
