@@ -41,7 +41,7 @@ export function slopeShare(act: Activation, z: number): number {
 
 /** The stated rule: phi'(z) below SATURATED_SHARE of its peak (a dead ReLU included). NaN z is not called saturated. */
 export function isSaturated(act: Activation, z: number): boolean {
-  return slopeShare(act, z) < SATURATED_SHARE;
+  return !Number.isNaN(z) && slopeShare(act, z) < SATURATED_SHARE;
 }
 
 /** Layers (1-based) whose pre-activation z_k is saturated. */

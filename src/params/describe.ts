@@ -14,6 +14,8 @@ export interface OptionInfo {
   choices?: string[];
   /** Words accepted in place of a number (b=centered). */
   words?: string[];
+  /** A default that depends on other options, said in words (b's, centred or 0 by activation). */
+  defaultNote?: string;
   required: boolean;
 }
 
@@ -30,10 +32,11 @@ interface JsonSchemaNode {
   default?: unknown;
   description?: string;
   example?: string;
+  defaultNote?: string;
 }
 
 function infoOf(name: string, node: JsonSchemaNode, required: boolean): OptionInfo {
-  const base = { name, description: node.description ?? '', example: String(node.example ?? ''), required };
+  const base = { name, description: node.description ?? '', example: String(node.example ?? ''), required, ...(node.defaultNote ? { defaultNote: node.defaultNote } : {}) };
   const withDefault = node.default === undefined ? base : { ...base, default: node.default };
   const range = (n: JsonSchemaNode) => ({
     ...(n.minimum !== undefined ? { min: n.minimum } : {}),
@@ -84,7 +87,7 @@ export function allowedWithExample(o: OptionInfo): string {
 /** One line of usage per option, as /help, Slack and the CLI print it. */
 export function usageLines(schema: z.ZodObject): string[] {
   return describeOptions(schema).map((o) => {
-    const def = o.default === undefined ? '' : `; default ${Array.isArray(o.default) ? o.default.join(',') : String(o.default)}`;
+    const def = o.default === undefined ? (o.defaultNote ? `; ${o.defaultNote}` : '') : `; default ${Array.isArray(o.default) ? o.default.join(',') : String(o.default)}`;
     return `${o.name}=${o.example}  ${o.description} (${allowedText(o)}${def})`;
   });
 }

@@ -16,7 +16,12 @@ export const explodeSchema = z.object({
     .union([z.number(), z.literal('centered')])
     .optional()
     .describe("bias of every layer, or centered (each z=0, where phi' peaks); b1=… sets one layer")
-    .meta({ example: 'centered' }),
+    .meta({
+      example: 'centered',
+      // For /help and the CLI only: Discord's option descriptions stop at 100 characters.
+      defaultNote:
+        "default centered for sigmoid and tanh: each neuron starts at z = 0, where phi' peaks, so a link is exactly the lecture's bound peak·|w| (0.25·w for sigmoid); 0 for relu and linear, where phi' is the same for every z > 0",
+    }),
   lr: z.number().gt(0).default(LECTURE_DEFAULTS.lr).describe('learning rate').meta({ example: '0.01' }),
   depth: z.number().int().min(1).max(MAX_DEPTH).default(LECTURE_DEFAULTS.depth).describe('number of layers in the chain').meta({ example: '3' }),
   act: z.enum(ACTIVATIONS).default(LECTURE_DEFAULTS.act).describe('activation of every layer').meta({ example: 'sigmoid' }),

@@ -1,5 +1,5 @@
 import type { Canvas, CanvasRenderingContext2D } from 'canvas';
-import { activation, baselineStatus, SATURATED_SHARE, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
+import { activation, baselineStatus, isSaturated, verdictOf, type Factor, type RunResult } from '../engine/index.ts';
 import { signalBlock, signalCaption } from './signal.ts';
 import { fmt } from '../format/number.ts';
 import { verdictLine } from '../format/verdict.ts';
@@ -24,8 +24,9 @@ function paren(v: number): string {
   return v < 0 ? `(${fmt(v)})` : fmt(v);
 }
 
-function isFlat(f: Factor, peak: number): boolean {
-  return f.kind !== 'loss' && f.dphi !== null && f.dphi < SATURATED_SHARE * peak;
+/** The stated rule (story.isSaturated) on the factor's own layer at step 0. */
+function isFlat(run: RunResult, f: Factor): boolean {
+  return f.kind !== 'loss' && isSaturated(run.params.act, run.step0.z[f.layer - 1]!);
 }
 
 // ---------------------------------------------------------------- the chain diagram
@@ -40,8 +41,7 @@ interface ChainItem {
 function chainItems(run: RunResult): ChainItem[] {
   const p = run.params;
   const s = run.step0;
-  const peak = activation[p.act].peak;
-  const flat = new Set(s.factors.filter((f) => isFlat(f, peak)).map((f) => f.layer));
+  const flat = new Set(s.factors.filter((f) => isFlat(run, f)).map((f) => f.layer));
   const L = p.depth;
   const out = (k: number): ChainItem => {
     const o = s.o[k - 1]!;
@@ -163,7 +163,7 @@ function rowText(run: RunResult, f: Factor): { bound: string; boundNote: string;
   const p = run.params;
   const s = primeSymbol(p.act);
   const peak = fmt(activation[p.act].peak);
-  const colour = !Number.isFinite(f.value) ? THEME.bad : isFlat(f, activation[p.act].peak) ? THEME.warn : THEME.text;
+  const colour = !Number.isFinite(f.value) ? THEME.bad : isFlat(run, f) ? THEME.warn : THEME.text;
   const value = fmt(f.value);
   if (f.kind === 'loss') {
     return { bound: 'no bound', boundNote: 'the loss sets it', value, valueNote: `2(ŷ − y) = 2(${fmt(run.step0.yhat)} − ${paren(p.y)})`, colour };

@@ -1,4 +1,4 @@
-import { activation, SATURATED_SHARE, type Factor, type RunResult } from '../engine/index.ts';
+import { activation, isSaturated, type Factor, type RunResult } from '../engine/index.ts';
 import { fmt } from '../format/number.ts';
 import { layerList, SATURATED_SHARE_TEXT } from '../format/verdict.ts';
 import { primeSymbol, prettyLabel, sub } from './labels.ts';
@@ -50,8 +50,7 @@ function clipped(run: RunResult): Callout | null {
 }
 
 function flatFactors(run: RunResult): Factor[] {
-  const peak = activation[run.params.act].peak;
-  return run.step0.factors.filter((f) => f.kind !== 'loss' && f.dphi !== null && f.dphi < SATURATED_SHARE * peak);
+  return run.step0.factors.filter((f) => f.kind !== 'loss' && isSaturated(run.params.act, run.step0.z[f.layer - 1]!));
 }
 
 function dead(run: RunResult): Callout | null {

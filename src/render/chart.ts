@@ -99,9 +99,12 @@ function divergence(run: RunResult): { step: number; nan: boolean } | null {
   return { step: t, nan };
 }
 
-function divergenceText(run: RunResult): string | null {
+/** The vertical marker: where the run overflowed, or from where it froze for ever. */
+export function chartMarker(run: RunResult): { kind: 'overflow' | 'frozen'; step: number; text: string } | null {
   const d = divergence(run);
-  return d === null ? null : d.nan ? `NaN at step ${d.step}` : `overflow at step ${d.step}`;
+  if (d !== null) return { kind: 'overflow', step: d.step, text: d.nan ? `NaN at step ${d.step}` : `overflow at step ${d.step}` };
+  const f = frozenFrom(run);
+  return f === null ? null : { kind: 'frozen', step: f, text: `frozen from step ${f}` };
 }
 
 function scaleOptions(s: SymLog, title: string, weight: number) {
@@ -201,8 +204,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
     .filter((x) => x !== '')
     .join('  ·  ');
   const header = headerBlock('What the gradient did', subtitle, { text: v.badge, colour });
-  const marker = divergenceText(run);
-  const frozen = frozenFrom(run);
+  const marker = chartMarker(run);
   const footer = footerLines(run, baseline, status);
   const headerH = CARD.pad + 4 + header.height + 22;
   const footerH = CARD.pad + footer.length * FOOTER_STYLE.size * LINE + 14;
@@ -242,8 +244,7 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
       const ctx = chart.ctx as unknown as NodeCtx;
       drawBandLabel(ctx, chart, bands, run.params.act);
       drawPeak(ctx, chart, run, status === 'same' ? null : baseline);
-      if (marker !== null && run.diverged_at !== null) drawMarker(chart, run.diverged_at, marker, THEME.bad);
-      else if (frozen !== null && frozen <= xMax) drawMarker(chart, frozen, `frozen from step ${frozen}`, THEME.warn);
+      if (marker !== null && marker.step <= xMax) drawMarker(chart, marker.step, marker.text, marker.kind === 'overflow' ? THEME.bad : THEME.warn);
     },
   };
 
@@ -424,8 +425,12 @@ function drawMarker(chart: Chart<'line'>, t: number, text: string, colour: strin
   ctx.restore();
 }
 
-/** The footer: which axes are symmetric-log, what the shading and the dashed run are, and what the run did. */
 function footerLines(run: RunResult, baseline: RunResult, status: BaselineStatus): Run[][] {
+  return wrapText(measureCtx(), chartFooter(run, baseline, status), CONTENT_WIDTH, FOOTER_STYLE);
+}
+
+/** The footer: which axes are symmetric-log (the step axis is linear), what the shading and the dashed run are. */
+export function chartFooter(run: RunResult, baseline: RunResult, status: BaselineStatus = baselineStatus(run, baseline)): string {
   const sym = activation[run.params.act].symbol.replace("'", '′');
   const edge = saturationEdge(run.params.act);
   const shade = edge === null ? '' : edge.twoSided ? ` Shaded: |z| > ${fmt(Math.round(edge.edge * 100) / 100)}, where ${sym} < ${SATURATED_SHARE_TEXT} of its peak (saturated).` : ' Shaded: z ≤ 0, where relu′ = 0 (dead).';
@@ -440,8 +445,7 @@ function footerLines(run: RunResult, baseline: RunResult, status: BaselineStatus
     'nothing-to-learn': ` Dashed: the same run from a unit-gain start (every w = ${w}); it starts at loss 0, so it never moves and shows nothing about training.`,
     stuck: ` Dashed: the same run from a unit-gain start (every w = ${w}, biases as in this run); it is not healthy either: ${bv.badge.toLowerCase().replace(' → ', ', then ')}.`,
   };
-  const text = axes + dashedWhat[status];
-  return wrapText(measureCtx(), text, CONTENT_WIDTH, FOOTER_STYLE);
+  return axes + dashedWhat[status];
 }
 
 function drawFooter(ctx: NodeCtx, chart: Chart<'line'>, lines: readonly Run[][]): void {
