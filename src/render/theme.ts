@@ -27,9 +27,14 @@ export const VERDICT_COLOUR: Record<VerdictKind, string> = {
   vanishing: '#60a5fa',
 };
 
-/** The badge's colour: the verdict's, but never the healthy green for a target the activation cannot reach. */
+/**
+ * The badge's colour: the verdict's, but the healthy green only under a HEALTHY
+ * badge: amber for a run that froze at a positive loss or whose target is out of
+ * reach, blue for one with nothing to learn or that merely holds steady.
+ */
 export function verdictColour(v: Verdict): string {
-  return v.kind === 'healthy' && v.target.kind === 'unreachable' ? VERDICT_COLOUR.saturated : VERDICT_COLOUR[v.kind];
+  if (v.kind !== 'healthy' || v.badge === 'HEALTHY') return VERDICT_COLOUR[v.kind];
+  return v.badge.includes('FROZEN') || v.target.kind === 'unreachable' ? VERDICT_COLOUR.saturated : THEME.accent;
 }
 
 /** Layer lines in the chart: distinct on the dark card, in the order layers are drawn. */
