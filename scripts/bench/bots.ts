@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Caller } from '../../commands/types.ts';
 import { loadConfig } from '../../src/config.ts';
-import { healthyBaseline, simulate } from '../../src/engine/index.ts';
+import { simulate, unitGainStart } from '../../src/engine/index.ts';
 import { createGradbot, type GradbotCore, type GradbotLog } from '../../src/gradbot.ts';
 import type { ReplyImage } from '../../src/reply.ts';
 import type { CachedRenderer, RenderCacheStats } from '../../src/render/cache.ts';
@@ -101,9 +101,9 @@ export function naiveBot(dbPath: string): BenchBot {
     async explode(spec) {
       renders++;
       const run = simulate(spec);
-      const baseline = simulate(healthyBaseline(spec));
+      const baseline = simulate(unitGainStart(spec));
       return {
-        breakdown: image('breakdown.png', renderBreakdownPng(run), breakdownAlt(run)),
+        breakdown: image('breakdown.png', renderBreakdownPng(run, baseline), breakdownAlt(run)),
         chart: image('chart.png', renderChartPng(run, baseline, createChartCanvas()), chartAlt(run, baseline)),
       };
     },

@@ -2,7 +2,7 @@ import type { Canvas } from 'canvas';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { healthyBaseline, simulate } from '../../src/engine/index.ts';
+import { simulate, unitGainStart } from '../../src/engine/index.ts';
 import { parseExplode } from '../../src/params/index.ts';
 import type { Reply } from '../../src/reply.ts';
 import { breakdownCanvas } from '../../src/render/breakdown.ts';
@@ -61,8 +61,9 @@ export function encodeFloor(texts: readonly string[]): number[] {
     const parsed = parseExplode({ text });
     if (!parsed.ok) throw new Error(parsed.message);
     const run = simulate(parsed.spec);
-    const bd = breakdownCanvas(run);
-    const drawn = chart.renderChart(chartConfig(run, simulate(healthyBaseline(parsed.spec))));
+    const baseline = simulate(unitGainStart(parsed.spec));
+    const bd = breakdownCanvas(run, baseline);
+    const drawn = chart.renderChart(chartConfig(run, baseline));
     try {
       if (!drawn.canvas) throw new Error('Chart.js drew no canvas');
       const t0 = performance.now();
