@@ -5,6 +5,8 @@ import { buildReport, formatReport } from './bench/report.ts';
 import type { Mode } from './bench/sizes.ts';
 import type { SideResult } from './bench/side.ts';
 import type { LayersBench } from './bench/layers-side.ts';
+import { class60Figures, formatClass60 } from './bench/limits-report.ts';
+import type { Class60Result } from '../test/limits/class.ts';
 
 /**
  * npm run bench [-- --quick] [-- --json]
@@ -20,8 +22,8 @@ import type { LayersBench } from './bench/layers-side.ts';
 
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
-  if (a !== '--quick' && a !== '--json') {
-    process.stderr.write(`unknown option ${a}\nusage: npm run bench [-- --quick] [-- --json]\n`);
+  if (a !== '--quick' && a !== '--json' && a !== '--unpaced') {
+    process.stderr.write(`unknown option ${a}\nusage: npm run bench [-- --quick] [-- --json] [-- --unpaced]\n`);
     process.exit(2);
   }
 }
@@ -29,6 +31,7 @@ const mode: Mode = args.has('--quick') ? 'quick' : 'full';
 const json = args.has('--json');
 const SIDE = fileURLToPath(new URL('./bench/side.ts', import.meta.url));
 const LAYERS_SIDE = fileURLToPath(new URL('./bench/layers-side.ts', import.meta.url));
+const CLASS60 = fileURLToPath(new URL('./bench/class60.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function runSide(side: 'gradbot' | 'baseline'): Promise<SideResult>;
@@ -56,6 +59,25 @@ function runSide(side: 'gradbot' | 'baseline' | 'layers'): Promise<SideResult | 
   });
 }
 
+/** The class of 60 under the platforms' enforced limits, in its own process (--unpaced: gradbot before pacing). */
+function runClass60(): Promise<Class60Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLASS60, ...(args.has('--unpaced') ? ['--unpaced'] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`exit code ${code}`);
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as Class60Result);
+      } catch (e) {
+        reject(new Error(`the class-of-60 run failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    });
+  });
+}
+
 const started = performance.now();
 const loadBefore = loadavg();
 process.stderr.write(`gradbot bench (${mode}): gradbot first, then the naive baseline, then /layers\n`);
@@ -63,8 +85,14 @@ try {
   const gradbot = await runSide('gradbot');
   const baseline = await runSide('baseline');
   const layers = await runSide('layers');
+  process.stderr.write('a class of 60 under enforced Slack and Discord limits\n');
+  const limits = await runClass60();
   const report = buildReport(gradbot, baseline, mode, (performance.now() - started) / 1000, loadBefore);
-  process.stdout.write(json ? `${JSON.stringify({ ...report, ...layersFigures(layers) }, null, 2)}\n` : `${formatReport(report)}\n\n${formatLayers(layers)}\n`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ ...report, ...layersFigures(layers), class60: class60Figures(limits) }, null, 2)}\n`
+      : `${formatReport(report)}\n\n${formatLayers(layers)}\n\n${formatClass60(limits)}\n`,
+  );
 } catch (e) {
   process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

@@ -2,10 +2,10 @@ import { createHttpApp } from '../../src/http/server.ts';
 import type { Gradbot } from '../../src/bot.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { TenancyStore } from '../../src/store/tenancy.ts';
-import { startDiscord } from '../../src/platforms/discord/index.ts';
+import { startDiscord, type DiscordStartConfig } from '../../src/platforms/discord/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
 import { BOT_TOKEN, GUILD_ID } from './standin/ids.ts';
-import { DiscordStandin, type RecordedRequest } from './standin/server.ts';
+import { DiscordStandin, type DiscordLimits, type RecordedRequest } from './standin/server.ts';
 
 export interface Harness {
   standin: DiscordStandin;
@@ -17,12 +17,13 @@ export interface Harness {
 }
 
 /** The real discord.js client, through startDiscord, against the stand-in. */
-export async function startHarness(bot: Gradbot, opts: { log?: Logger; tenancy?: TenancyStore } = {}): Promise<Harness> {
+export async function startHarness(bot: Gradbot, opts: { log?: Logger; tenancy?: TenancyStore; discord?: Partial<DiscordStartConfig>; limits?: DiscordLimits } = {}): Promise<Harness> {
   const standin = new DiscordStandin();
+  if (opts.limits) standin.limits = opts.limits;
   await standin.start();
   const http = createHttpApp();
   const handle = await startDiscord(
-    { token: BOT_TOKEN, apiUrl: standin.apiUrl, guildId: GUILD_ID, restRetries: 2, restTimeoutMs: 5_000 },
+    { token: BOT_TOKEN, apiUrl: standin.apiUrl, guildId: GUILD_ID, restRetries: 2, restTimeoutMs: 5_000, ...opts.discord },
     { bot, http, log: opts.log ?? silentLogger, ...(opts.tenancy ? { tenancy: opts.tenancy } : {}) },
   );
   return {

@@ -7,7 +7,10 @@ import type { Renderer } from '../../src/render/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { Gradbot } from '../../src/bot.ts';
 import { createRenderPool } from '../../src/render/index.ts';
-import { SlackStandIn } from './standin.ts';
+import { SlackStandIn, type StandInOptions } from './standin.ts';
+
+/** Slack's pace scaled up twenty times, so tests that send many commands stay fast. */
+export const TEST_POST_RULE = { ratePerSec: 20, burst: 3 };
 
 export const BOT_TOKEN = 'xoxb-1-test-bot-token';
 export const APP_TOKEN = 'xapp-1-A0001-test-app-token';
@@ -36,6 +39,10 @@ export interface RigOptions {
   renderer?: Renderer;
   /** Seconds between two accepted commands of one student (0, none, unless a test asks). */
   cooldownSeconds?: number;
+  /** Stand-in options (rate limits, share delay). */
+  standin?: Partial<StandInOptions>;
+  /** Render workers (default 1). */
+  renderWorkers?: number;
 }
 
 /**
@@ -44,15 +51,15 @@ export interface RigOptions {
  * and the stand-in for Slack's Web API as SLACK_API_URL.
  */
 export async function startRig(opts: RigOptions = {}): Promise<SlackRig> {
-  const standin = await new SlackStandIn({ botToken: BOT_TOKEN, appToken: APP_TOKEN, teamId: TEAM }).start();
+  const standin = await new SlackStandIn({ botToken: BOT_TOKEN, appToken: APP_TOKEN, teamId: TEAM, ...opts.standin }).start();
   const store = await openStore('sqlite::memory:');
   // The real worker pool: the PNG bytes Slack receives are the ones students would see.
-  const renderer = opts.renderer ?? createRenderPool({ size: 1 });
+  const renderer = opts.renderer ?? createRenderPool({ size: opts.renderWorkers ?? 1 });
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, cooldownSeconds: opts.cooldownSeconds ?? 0, log: { error: () => undefined } });
   const http = createHttpApp();
   const cfg = { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: opts.socketMode ? APP_TOKEN : null, apiUrl: standin.apiUrl, taUserIds: [TA_ID] };
   // No retries: a mistake fails at once instead of backing off for minutes (the 429 test opts in).
-  const handle = await startSlack(cfg, { bot: opts.wrap ? opts.wrap(bot) : bot, http, log: silentLogger }, { retryConfig: { retries: 0 }, drainMs: 2000, ...opts.slack });
+  const handle = await startSlack(cfg, { bot: opts.wrap ? opts.wrap(bot) : bot, http, log: silentLogger }, { retryConfig: { retries: 0 }, drainMs: 2000, pacing: { rule: TEST_POST_RULE }, ...opts.slack });
   const port = await http.listen(0, '127.0.0.1');
   return {
     standin,

@@ -69,10 +69,10 @@ describe('signed slash commands with fields missing or repeated', () => {
     const from = rig.standin.calls.length;
     const res = await postSigned(rig.eventsUrl, SIGNING_SECRET, body);
     expect(res.status).toBe(200);
-    const post = await rig.standin.waitFor('the verdict', () => rig.standin.calls.slice(from).find((c): c is ApiCall => c.kind === 'api' && c.method === 'chat.postMessage' && c.args.thread_ts === undefined));
+    const post = await rig.standin.waitFor('the verdict', () => rig.standin.calls.slice(from).find((c): c is ApiCall => c.kind === 'api' && c.method === 'chat.postMessage' && c.args.thread_ts === undefined && JSON.stringify(c.args.blocks).includes('<@U0NOTEXT>')));
     expect(post.response.ok).toBe(true);
     // The footer says what ran: /explode with nothing after it.
-    expect(JSON.stringify(post.args.blocks)).toContain('used `/explode`');
+    expect(JSON.stringify(post.args.blocks)).toContain('<@U0NOTEXT> used `/explode`');
     expect(rig.standin.responds().filter((r) => r.id === id)).toHaveLength(0);
   });
 

@@ -51,7 +51,7 @@ describe('resilience', () => {
     rig.standin.rateLimitNext('chat.postMessage', 1);
     const { sent } = slash('w=2');
     expect((await sent).status).toBe(200);
-    await rig.standin.waitFor('the quiz after the retry', () => rig.standin.api('chat.postMessage').slice(-1).find((c) => c.args.thread_ts !== undefined && c.status === 200));
+    await rig.standin.waitFor('the quiz after the retry', () => rig.standin.api('chat.postMessage').slice(-1).find((c) => c.args.thread_ts !== undefined && c.status === 200), 30_000);
     const posts = rig.standin.calls.slice(from).filter((c): c is ApiCall => c.kind === 'api' && c.method === 'chat.postMessage');
     expect(posts[0]?.status).toBe(429);
     expect(posts[1]?.status).toBe(200);
@@ -59,7 +59,7 @@ describe('resilience', () => {
     expect(posts[1]?.args.thread_ts).toBeUndefined();
     // Posted once in the channel: the retry replaced the refused call, it did not duplicate it.
     expect(posts.filter((p) => p.status === 200 && p.args.thread_ts === undefined)).toHaveLength(1);
-  });
+  }, 40_000);
 
   it('a command that throws gets a private apology, no stack trace, and the app keeps serving', async () => {
     const { id, sent } = slash('boom');

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { Windows } from '../limits/windows.ts';
 
 /**
  * A local stand-in for Slack's side of the wire: the Web API methods gradbot
@@ -38,6 +39,8 @@ export interface SharedCall {
   fileIds: string[];
   channel: string;
   threadTs: string | null;
+  /** The initial_comment the files were shared with. */
+  comment: string | null;
 }
 
 export type Recorded = ApiCall | UploadCall | RespondCall | SharedCall;
@@ -61,9 +64,39 @@ export interface StandInOptions {
   botName?: string;
   /** How long after files.completeUploadExternal the files appear in the channel (Slack processes them asynchronously). Default 40 ms. */
   shareDelayMs?: number;
+  /** Enforce Slack's rate limits (429 + Retry-After), opt-in. */
+  limits?: SlackLimits;
 }
 
-type Fault = { kind: 'error'; error: string } | { kind: 'ratelimit'; retryAfter: number };
+/**
+ * Slack's limits as the stand-in enforces them (docs/platform-limits.md says
+ * which numbers are documented and which assumed). `speed` scales every
+ * window so tests stay fast: speed 10 allows ten chat.postMessage a second.
+ */
+export interface SlackLimits {
+  /** chat.postMessage per channel: 1 a second, documented; the burst of 3 is assumed. */
+  postPerSec?: number;
+  postBurst?: number;
+  /** Per-method tiers, requests a minute (documented minimums); the burst is the minute's allowance. */
+  tiers?: Partial<Record<'1' | '2' | '3' | '4', number>>;
+  speed?: number;
+}
+
+/** Each Web API method gradbot calls and its documented tier ('post' is chat.postMessage's special per-channel rule). */
+export const METHOD_TIERS: Record<string, '1' | '2' | '3' | '4' | 'post'> = {
+  'chat.postMessage': 'post',
+  'chat.postEphemeral': '4',
+  'chat.update': '3',
+  'conversations.open': '3',
+  'files.getUploadURLExternal': '4',
+  'files.completeUploadExternal': '4',
+  'files.info': '4',
+  'auth.test': '4',
+};
+
+const TIER_PER_MIN = { '1': 1, '2': 20, '3': 50, '4': 100 } as const;
+
+type Fault = { kind: 'error'; error: string } | { kind: 'ratelimit'; retryAfter: number } | { kind: 'http'; status: number };
 
 /** A workspace that can install the app through OAuth (the stand-in's oauth/v2/authorize and oauth.v2.access). */
 export interface StandInWorkspace {
@@ -141,6 +174,10 @@ export class SlackStandIn extends EventEmitter {
   private tsSeq = 0;
   /** Acks received over the Socket Mode WebSocket, by envelope id. */
   readonly socketAcks = new Map<string, Record<string, unknown>>();
+  /** Rate-limit bookkeeping when opts.limits is set: refusals, Retry-After violations. */
+  readonly windows = new Windows();
+  /** Uses of each response_url (Slack allows 5 within 30 minutes). */
+  private readonly respondUses = new Map<string, number>();
 
   constructor(private readonly opts: StandInOptions) {
     super();
@@ -206,6 +243,16 @@ export class SlackStandIn extends EventEmitter {
     this.pushFault(method, { kind: 'ratelimit', retryAfter });
   }
 
+  /** The next call of `method` answers this HTTP status (a 5xx: Slack having a bad moment). `upload` is the upload URL. */
+  httpFailNext(method: string, status = 503): void {
+    this.pushFault(method, { kind: 'http', status });
+  }
+
+  /** Faults queued and not yet taken. */
+  get faultsPending(): number {
+    return [...this.faults.values()].reduce((n, f) => n + f.length, 0);
+  }
+
   private pushFault(method: string, f: Fault): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), f]);
   }
@@ -259,7 +306,11 @@ export class SlackStandIn extends EventEmitter {
     this.faults.clear();
   }
 
+  /** When each recorded call was answered (epoch ms), for timing a class's burst. */
+  readonly times = new WeakMap<Recorded, number>();
+
   private record(c: Recorded): void {
+    this.times.set(c, Date.now());
     this.calls.push(c);
     this.emit('recorded', c);
   }
@@ -281,6 +332,12 @@ export class SlackStandIn extends EventEmitter {
     const type = req.headers['content-type'] ?? '';
 
     if (url.pathname.startsWith('/upload/')) {
+      const up = this.faults.get('upload')?.shift();
+      if (up?.kind === 'http') {
+        res.writeHead(up.status, { 'content-type': 'text/plain' });
+        res.end('upload failed');
+        return;
+      }
       const fileId = decodeURIComponent(url.pathname.slice('/upload/'.length));
       const bytes = type.startsWith('multipart/form-data') ? await multipartFile(req, body) : body;
       const f = this.files.get(fileId);
@@ -298,6 +355,14 @@ export class SlackStandIn extends EventEmitter {
 
     if (url.pathname.startsWith('/respond/')) {
       const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+      const id = url.pathname;
+      const uses = (this.respondUses.get(id) ?? 0) + 1;
+      this.respondUses.set(id, uses);
+      if (this.opts.limits && uses > 5) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('used_url');
+        return;
+      }
       this.record({ kind: 'respond', id: decodeURIComponent(url.pathname.slice('/respond/'.length)), body: parsed });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
@@ -314,11 +379,24 @@ export class SlackStandIn extends EventEmitter {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : null;
 
+    const limited = this.limit(method, args);
+    if (limited !== null) {
+      const response = { ok: false, error: 'ratelimited' };
+      this.record({ kind: 'api', method, args, token, status: 429, response });
+      this.send(res, 429, response, { 'retry-after': String(limited) });
+      return;
+    }
     const fault = this.faults.get(method)?.shift();
     if (fault?.kind === 'ratelimit') {
       const response = { ok: false, error: 'ratelimited' };
       this.record({ kind: 'api', method, args, token, status: 429, response });
       this.send(res, 429, response, { 'retry-after': String(fault.retryAfter) });
+      return;
+    }
+    if (fault?.kind === 'http') {
+      this.record({ kind: 'api', method, args, token, status: fault.status, response: { ok: false, error: `http_${fault.status}` } });
+      res.writeHead(fault.status, { 'content-type': 'text/plain' });
+      res.end('Service Unavailable');
       return;
     }
     const response = fault ? { ok: false, error: fault.error } : this.answer(method, args, token);
@@ -382,6 +460,19 @@ export class SlackStandIn extends EventEmitter {
     return this.liveTokens.get(token) ?? null;
   }
 
+  /** Null when the call is within the limits; else the Retry-After in whole seconds. */
+  private limit(method: string, args: Record<string, unknown>): number | null {
+    const l = this.opts.limits;
+    if (!l) return null;
+    const speed = l.speed ?? 1;
+    const tier = METHOD_TIERS[method] ?? '3';
+    const verdict =
+      tier === 'post'
+        ? this.windows.take(`post:${String(args.channel ?? '')}`, { perSec: (l.postPerSec ?? 1) * speed, burst: l.postBurst ?? 3, wholeSeconds: true })
+        : this.windows.take(`tier:${method}`, { perSec: ((l.tiers?.[tier] ?? TIER_PER_MIN[tier]) / 60) * speed, burst: l.tiers?.[tier] ?? TIER_PER_MIN[tier], wholeSeconds: true });
+    return verdict.ok ? null : verdict.retryAfter;
+  }
+
   private answer(method: string, args: Record<string, unknown>, token: string | null): Record<string, unknown> {
     if (method === 'oauth.v2.access') return this.exchange(args);
     const ws = !token ? null : method === 'apps.connections.open' ? (token === this.opts.appToken ? this.workspaceOf(this.opts.botToken) : null) : this.workspaceOf(token);
@@ -423,9 +514,10 @@ export class SlackStandIn extends EventEmitter {
         if (channel) {
           const ids = files.map((f) => f.id ?? '');
           const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : null;
+          const comment = typeof args.initial_comment === 'string' ? args.initial_comment : null;
           setTimeout(() => {
             for (const id of ids) this.files.get(id)?.shares.push(channel);
-            this.record({ kind: 'shared', fileIds: ids, channel, threadTs });
+            this.record({ kind: 'shared', fileIds: ids, channel, threadTs, comment });
           }, this.opts.shareDelayMs ?? 40);
         }
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.files.get(f.id ?? '')?.filename })) };

@@ -1,6 +1,7 @@
 import type { Gradbot } from '../../bot.ts';
 import type { Logger } from '../../log.ts';
 import type { TenancyStore } from '../../store/tenancy.ts';
+import type { KeyedBuckets } from '../pacing/bucket.ts';
 
 /** What the interaction handlers share. */
 export interface AdapterContext {
@@ -8,6 +9,13 @@ export interface AdapterContext {
   log: Logger;
   /** TAs named with /ta; without it only Manage Messages makes a TA. */
   tenancy?: TenancyStore | undefined;
+  /**
+   * Thread creation per channel, paced as Discord limits it (about 5 per 5 s):
+   * when a channel has no thread left right now, the quiz rides on a follow-up
+   * to the reply (limited per interaction token, not per channel) instead of
+   * waiting a minute for a thread. Null: always a thread, as before pacing.
+   */
+  threads?: KeyedBuckets | null;
 }
 
 /** Said in chat whenever something on our side fails; details go to the log, never to the channel. */

@@ -10,6 +10,10 @@ import { resolveShardPlan, shardChecks, type ShardPlan } from './shards.ts';
 import { handleSlash } from './slash.ts';
 import { withBackoff } from './backoff.ts';
 import { RecentKeys } from '../dedupe.ts';
+import { KeyedBuckets, type BucketRule } from '../pacing/bucket.ts';
+
+/** Thread creation a channel allows: about 5 per 5 s (docs/platform-limits.md). */
+export const DISCORD_THREAD_RULE: BucketRule = { ratePerSec: 1, burst: 5 };
 import { within } from '../../ops/deadline.ts';
 
 export { commandJson, commandsJson, PARAMS_OPTION, TA_PERMISSION, type CommandJson } from './command-json.ts';
@@ -20,6 +24,11 @@ export interface DiscordStartConfig extends DiscordConfig {
   restRetries?: number;
   /** The first 5xx retry waits between half this and this many milliseconds, doubling after. Default 250. */
   restBackoffMs?: number;
+  /**
+   * Thread creation per channel (default Discord's about 5 per 5 s): a channel
+   * out of threads gets the quiz on a follow-up instead. false: always a thread.
+   */
+  threadPacing?: false | BucketRule;
   /** Milliseconds before one REST request is abandoned. Default 15 000. */
   restTimeoutMs?: number;
   /** Milliseconds to wait for the gateway's READY and the guilds. Default 60 000. */
@@ -59,7 +68,7 @@ export async function startDiscord(cfg: DiscordStartConfig, deps: PlatformDeps):
     allowedMentions: NO_MENTIONS,
     rest: restOptions,
   });
-  const ctx: AdapterContext = { bot, log, tenancy: deps.tenancy };
+  const ctx: AdapterContext = { bot, log, tenancy: deps.tenancy, threads: cfg.threadPacing === false ? null : new KeyedBuckets(cfg.threadPacing ?? DISCORD_THREAD_RULE) };
   const inflight = new Set<Promise<void>>();
   let stopping = false;
 

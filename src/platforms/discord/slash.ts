@@ -70,6 +70,15 @@ function threadBlocker(interaction: ChatInputCommandInteraction): string | null 
   return null;
 }
 
+/** Null when the channel can start a thread now (and takes that slot); else why the quiz goes inline. */
+function threadBusy(interaction: ChatInputCommandInteraction, ctx: AdapterContext): string | null {
+  if (!ctx.threads) return null;
+  const bucket = ctx.threads.get(interaction.channelId);
+  if (bucket.waitMs() > 0) return 'the channel is busy, so your quiz is right here instead';
+  bucket.take();
+  return null;
+}
+
 /** The quiz goes into a thread on the reply; where that can't be, right below it, saying why in one line. */
 async function postQuiz(interaction: ChatInputCommandInteraction, reply: Reply, message: Message | null, ctx: AdapterContext): Promise<void> {
   const quiz = reply.quiz;
@@ -77,7 +86,7 @@ async function postQuiz(interaction: ChatInputCommandInteraction, reply: Reply, 
   const components = quizRows(quiz);
   let reason: string | null = null;
   if (reply.thread && message) {
-    reason = threadBlocker(interaction);
+    reason = threadBlocker(interaction) ?? threadBusy(interaction, ctx);
     if (reason === null) {
       try {
         const thread = await message.startThread({ name: threadName(reply.thread.name), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });

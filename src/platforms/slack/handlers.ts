@@ -11,6 +11,7 @@ import { readCommand } from './command-fields.ts';
 import { RecentKeys } from '../dedupe.ts';
 import { needsRoles } from '../roles.ts';
 import type { WithRoles } from './roles.ts';
+import { waitNotice } from '../pacing/lanes.ts';
 
 export interface HandlerDeps {
   bot: Gradbot;
@@ -27,6 +28,9 @@ export interface HandlerDeps {
 }
 
 const STOPPING = "I'm restarting; please try again in a minute.";
+
+/** A wait this long or longer is announced to the student when their command is acknowledged. */
+const NOTICE_MS = 3000;
 
 export function classIdOf(teamId: string, channelId: string): string {
   return `slack:${teamId}:${channelId}`;
@@ -99,7 +103,11 @@ export function registerCommands(app: App, d: HandlerDeps): void {
       await safeAck(ack, d.log, ephemeralAck(prepared.reply));
       return;
     }
-    await safeAck(ack, d.log);
+    const expected = prepared.visibility === 'public';
+    const delivery = d.deliveryFor(client, f.teamId);
+    // A busy channel: the student hears at once, privately, how long their answer will take.
+    const wait = expected ? delivery.expect(f.channelId) : null;
+    await safeAck(ack, d.log, wait && wait.waitMs >= NOTICE_MS ? ephemeralAck(privateText(waitNotice(wait.ahead, wait.waitMs))) : undefined);
     const { execute } = prepared;
     const target = { channel: f.channelId, userId: f.userId, respond, footer: invokedBlock(f.userId, name, f.text) };
     d.track(
@@ -111,7 +119,7 @@ export function registerCommands(app: App, d: HandlerDeps): void {
           d.log.error({ command: name, message: err instanceof Error ? err.message : String(err) }, 'slack: command failed');
           reply = privateText(internalFailureText(err));
         }
-        await d.deliveryFor(client, f.teamId).deliver(reply, target);
+        await delivery.deliver(reply, target, expected);
       })(),
     );
   });

@@ -10,6 +10,8 @@ import { registerCommands, registerQuizButtons } from './handlers.ts';
 import { decodeLocation } from './location.ts';
 import { classChannelOf } from '../../bot.ts';
 import { guardSlackBody } from './guard.ts';
+import { PacedSlack, SLACK_POST_RULE } from './paced.ts';
+import type { BucketRule } from '../pacing/bucket.ts';
 import { slackLogger } from './logger.ts';
 import { SLACK_BOT_SCOPES } from './manifest.ts';
 import { OneTimeStateStore, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, SealedInstallationStore, installPage, installSuccess } from './oauth.ts';
@@ -35,6 +37,14 @@ export interface SlackOptions {
   retryConfig?: webApi.RetryOptions;
   /** How long stop() waits for replies still being posted when not told (stop(drainMs)). Default 10 s. */
   drainMs?: number;
+  /**
+   * Channel pacing (default on, at Slack's documented one message a second per
+   * channel): false posts every reply at once and leaves 429s to the SDK's
+   * retries, as gradbot did before; the bench measures both.
+   */
+  pacing?: false | { rule?: BucketRule };
+  /** Told of every 429 Slack answers (the bench counts them). */
+  onRateLimited?: (method: string, ms: number) => void;
 }
 
 /**
@@ -47,7 +57,13 @@ export interface SlackOptions {
 export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: SlackOptions = {}): Promise<PlatformHandle> {
   const log = deps.log.child({ platform: 'slack' });
   const logger = slackLogger(log);
-  const clientOptions: webApi.WebClientOptions = { slackApiUrl: cfg.apiUrl, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) };
+  const pacing = options.pacing === false ? null : (options.pacing ?? {});
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: cfg.apiUrl,
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    // Paced, a 429 comes back to the pacer, which waits exactly its Retry-After; the SDK would add its own backoff on top.
+    ...(pacing ? { rejectRateLimitedCalls: true } : {}),
+  };
   const built = cfg.oauth ? buildDistributed(cfg, cfg.oauth, deps, clientOptions, logger, log) : await buildSingle(cfg, clientOptions, logger, options);
   const { app, http, socket } = built;
 
@@ -56,7 +72,16 @@ export async function startSlack(cfg: SlackConfig, deps: PlatformDeps, options: 
     const p = work.catch((err: unknown) => log.error(describeError(err), 'slack: unhandled failure')).finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
-  const deliveries = new WorkspaceDeliveries((client) => new SlackDelivery(client, deps.bot, log, () => built.botName), built.fixedClient);
+  const onRateLimited = (method: string, ms: number) => {
+    log.info({ method, retryAfterMs: ms }, 'slack: rate limited; waiting as told');
+    options.onRateLimited?.(method, ms);
+  };
+  if (!pacing) app.client.on(webApi.WebClientEvent.RATE_LIMITED, (sec: number) => options.onRateLimited?.('sdk', sec * 1000));
+  // One pacer per workspace client: Slack's limits are per workspace and channel.
+  const deliveries = new WorkspaceDeliveries(
+    (client) => new SlackDelivery(client, deps.bot, log, () => built.botName, undefined, pacing ? new PacedSlack(client, { rule: pacing.rule ?? SLACK_POST_RULE, onRateLimited }) : null),
+    built.fixedClient,
+  );
   let stopped = false;
   const roles = slackRoles({ tenancy: deps.tenancy, installations: built.installations, log });
   const handlerDeps = { bot: deps.bot, deliveryFor: deliveries.for, withRoles: roles, log, taUserIds: cfg.oauth ? [] : cfg.taUserIds, track, stopping: () => stopped };

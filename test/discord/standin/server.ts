@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { Windows, type Window } from '../../limits/windows.ts';
 import { APP_ID, BOT_TOKEN, BOT_USER, CHANNEL_ID, GUILD_ID, OWNER_ID, snowflake } from './ids.ts';
 
 /**
@@ -84,7 +85,44 @@ function guildChannel(id: string, name: string, guildId: string = GUILD_ID): Gui
   };
 }
 
+/**
+ * Discord's per-route limits as the stand-in enforces them (opt-in; numbers
+ * and which are documented in docs/platform-limits.md). `speed` scales every
+ * window so tests stay fast.
+ */
+export interface DiscordLimits {
+  /** Message creation per channel: 5 per 5 s. */
+  messages?: Window;
+  /** Thread creation per channel: 5 per 5 s. */
+  threads?: Window;
+  /** Interaction callbacks and webhook calls, per interaction token. */
+  perToken?: Window;
+  /** Anything else, per route and major parameter. */
+  other?: Window;
+  speed?: number;
+}
+
+const DISCORD_DEFAULTS = {
+  messages: { burst: 5, perSec: 1 },
+  threads: { burst: 5, perSec: 1 },
+  perToken: { burst: 5, perSec: 5 },
+  other: { burst: 50, perSec: 50 },
+} satisfies Record<string, Window>;
+
+/** The bucket a request counts against: its name (the X-RateLimit-Bucket) and its key (bucket + major parameter). */
+function bucketOf(method: string, path: string): { bucket: keyof typeof DISCORD_DEFAULTS; key: string } {
+  let m: RegExpExecArray | null;
+  if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/\d+\/threads$/.exec(path))) return { bucket: 'threads', key: `threads:${m[1]}` };
+  if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) return { bucket: 'messages', key: `messages:${m[1]}` };
+  if ((m = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path)) || (m = /^\/webhooks\/\d+\/([^/]+)/.exec(path))) return { bucket: 'perToken', key: `token:${m[1]}` };
+  return { bucket: 'other', key: `other:${method}:${path.replace(/\d{5,}/g, ':id')}` };
+}
+
 export class DiscordStandin extends EventEmitter {
+  /** Set to enforce Discord's rate limits (429 + retry_after, X-RateLimit-* headers on every answer). */
+  limits: DiscordLimits | null = null;
+  /** Refusals, Retry-After violations and requests counted when limits are on. */
+  readonly windows = new Windows();
   readonly requests: RecordedRequest[] = [];
   readonly identifies: Json[] = [];
   /** The gateway URL query the client connected with (v, encoding, compress). */
@@ -158,7 +196,9 @@ export class DiscordStandin extends EventEmitter {
    * anything else (a DM) to shard 0. Unsharded, every session is shard 0.
    */
   dispatch(t: string, d: unknown): void {
-    const frame = JSON.stringify({ op: 0, t, s: ++this.seq, d });
+    const s = ++this.seq;
+    const frame = JSON.stringify({ op: 0, t, s, d });
+    if (t === 'INTERACTION_CREATE') this.history.push({ s, frame });
     const guildId = typeof d === 'object' && d !== null && 'guild_id' in d && typeof d.guild_id === 'string' ? d.guild_id : null;
     for (const ws of this.sockets) {
       const [id, count] = this.socketShards.get(ws) ?? [0, 1];
@@ -169,6 +209,19 @@ export class DiscordStandin extends EventEmitter {
   /** The shard ids of the sessions connected now, e.g. [0, 1]. */
   connectedShards(): number[] {
     return [...this.sockets].map((ws) => (this.socketShards.get(ws) ?? [0, 1])[0]).sort((a, b) => a - b);
+  }
+
+  /** Dispatches sent, by sequence number, so a RESUME can replay what a dropped client missed. */
+  private readonly history: { s: number; frame: string }[] = [];
+  /** On RESUME, also replay this many dispatches the client had already seen (a duplicate delivery). */
+  replayDuplicates = 0;
+  /** RESUMEs received, with the sequence each resumed from. */
+  readonly resumes: number[] = [];
+
+  /** Drops every gateway connection abruptly (no close frame), as a network cut does; the client resumes. */
+  dropGateway(): void {
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
   }
 
   get connected(): number {
@@ -243,6 +296,12 @@ export class DiscordStandin extends EventEmitter {
       });
       for (const id of mine) send('GUILD_CREATE', this.guildCreate(id));
     } else if (frame.op === 6) {
+      const from = Number((frame.d as { seq?: unknown } | null)?.seq ?? 0);
+      this.resumes.push(from);
+      this.sockets.add(ws);
+      const missed = this.history.filter((h) => h.s > from);
+      const again = this.replayDuplicates > 0 ? this.history.filter((h) => h.s <= from).slice(-this.replayDuplicates) : [];
+      for (const h of [...again, ...missed]) ws.send(h.frame);
       send('RESUMED', {});
     }
   }
@@ -312,6 +371,23 @@ export class DiscordStandin extends EventEmitter {
       this.emit('request', record);
     };
 
+    let limitHeaders: Record<string, string> = {};
+    if (this.limits) {
+      const { bucket, key } = bucketOf(method, path);
+      const w = this.limits[bucket] ?? DISCORD_DEFAULTS[bucket];
+      const speed = this.limits.speed ?? 1;
+      const v = this.windows.take(key, { burst: w.burst, perSec: w.perSec * speed });
+      limitHeaders = {
+        'x-ratelimit-limit': String(w.burst),
+        'x-ratelimit-remaining': String(v.remaining),
+        // Until the next request is allowed when none remains: what a client must wait.
+        'x-ratelimit-reset-after': (v.remaining > 0 ? v.resetAfter : v.ok ? 1 / (w.perSec * speed) : v.retryAfter).toFixed(3),
+        'x-ratelimit-bucket': bucket,
+      };
+      if (!v.ok) {
+        return reply(429, { message: 'You are being rate limited.', retry_after: v.retryAfter, global: false }, { ...limitHeaders, 'retry-after': String(Math.ceil(v.retryAfter)), 'x-ratelimit-scope': 'user' });
+      }
+    }
     const injected = this.takeInjection(method, path);
     if (injected) {
       if (injected.status === 429) {
@@ -337,8 +413,8 @@ export class DiscordStandin extends EventEmitter {
     if (auth !== undefined && auth !== `Bot ${BOT_TOKEN}`) return reply(401, { message: '401: Unauthorized', code: 0 });
 
     const route = this.route(method, path, url.searchParams, json, files);
-    if (!route) return reply(404, { message: '404: Not Found', code: 0 });
-    return reply(route.status, route.data);
+    if (!route) return reply(404, { message: '404: Not Found', code: 0 }, limitHeaders);
+    return reply(route.status, route.data, limitHeaders);
   }
 
   private takeInjection(method: string, path: string): Injection | null {
@@ -445,6 +521,11 @@ export class DiscordStandin extends EventEmitter {
       if (method === 'PATCH') return { status: 200, data: this.edit(msg, body, files) };
     }
     return null;
+  }
+
+  /** The id of an interaction's original response (its reply), for timing what reached whom. */
+  originalOf(token: string): string | undefined {
+    return this.originals.get(token);
   }
 
   /** Remembers which channel an interaction came from, so its follow-ups land there. */

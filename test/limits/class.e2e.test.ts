@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { discordClass, slackClass } from './class.ts';
+
+/**
+ * A class at once against stand-ins that enforce the platforms' limits, ten
+ * times faster than real (windows scaled by 10, gradbot's pacing with them) so
+ * the test stays quick; `npm run bench` runs the full-scale class of 60.
+ */
+const N = 16;
+
+describe('a class at once, within the enforced limits', () => {
+  it('Slack: everyone gets pictures and quiz, nothing refused or sent early, fewer messages than two each', async () => {
+    const r = await slackClass(true, 1, N, 10);
+    expect(r.lost).toBe(0);
+    expect(r.retry_after_violations).toBe(0);
+    expect(r.rate_limit_refusals).toBe(0);
+    // Replies that waited shared messages: well under the 2 per student of an unpaced channel.
+    expect(r.channel_messages).toBeLessThan(2 * N);
+  }, 60_000);
+
+  it('Discord: everyone gets pictures and quiz; quizzes past the thread limit ride on a follow-up; nothing refused', async () => {
+    const r = await discordClass(true, 1, N, 10);
+    expect(r.lost).toBe(0);
+    expect(r.retry_after_violations).toBe(0);
+    expect(r.rate_limit_refusals).toBe(0);
+  }, 60_000);
+});
