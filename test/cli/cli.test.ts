@@ -1,20 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { gradbot } from './run-bin.ts';
 import { ACTIVATIONS, activation } from '../../src/engine/index.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/gradbot.mjs', import.meta.url).pathname;
-
-async function gradbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 type Json = number | string | null | Json[] | { [k: string]: Json };
 const num = (v: Json | undefined): number => {

@@ -1,13 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM, IN_CI } from '../web/chromium.ts';
 import { startTestPlayground, type Playground } from '../web/harness.ts';
 
 /** /layers in the playground, in Debian's chromium (as test/web/browser.test.ts: required under CI, skipped locally without it). */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const IN_CI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
 interface Img {
   naturalWidth: number;

@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { gradbot } from '../cli/run-bin.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/gradbot.mjs', import.meta.url).pathname;
-
-async function gradbot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** In-process, as bin/gradbot.mjs runs it, without a process start per case. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM, IN_CI } from './chromium.ts';
 import { startTestPlayground, type Playground } from './harness.ts';
 
 /**
@@ -9,10 +10,6 @@ import { startTestPlayground, type Playground } from './harness.ts';
  * missing chromium is a failure (scripts/setup.sh --browser installs it);
  * locally the test skips and says how to get it. CHROMIUM_PATH points elsewhere.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const IN_CI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 
 /** The little of the DOM the page callbacks touch (the project compiles without lib.dom). */
 interface Img {
