@@ -36,7 +36,7 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const renderer =
     // Warmed at once: a class's first burst after a restart would otherwise wait about a second more.
     overrides.renderer ?? configuredRenderer(config.render, { prewarm: true });
-  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, cooldownSeconds: config.cooldownSeconds, log });
+  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, quizSweepMs: config.quizSweepSeconds * 1000, cooldownSeconds: config.cooldownSeconds, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];
   const deps = { bot, http, log, tenancy: store };

@@ -70,6 +70,7 @@ export const envSchema = z.object({
   GRADBOT_RENDER_QUEUE: count('GRADBOT_RENDER_QUEUE', 1, 10000).default(120),
   GRADBOT_RENDER_CACHE_MB: count('GRADBOT_RENDER_CACHE_MB', 0, 4096).default(64),
   GRADBOT_SHUTDOWN_SECONDS: count('GRADBOT_SHUTDOWN_SECONDS', 1, 600).default(20),
+  GRADBOT_QUIZ_SWEEP_SECONDS: count('GRADBOT_QUIZ_SWEEP_SECONDS', 1, 3600).default(10),
   // Read directly by the CLI and the entry point (stack traces on internal errors); listed so it is not warned about.
   GRADBOT_DEBUG: z.string().optional(),
 });
@@ -125,6 +126,8 @@ export interface Config {
   cooldownSeconds: number;
   render: { workers: number; queue: number; cacheMb: number };
   shutdownSeconds: number;
+  /** How often each instance looks for open quizzes another instance opened, to arm a timer of its own. */
+  quizSweepSeconds: number;
 }
 
 export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; problems: string[] };
@@ -201,6 +204,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
     cooldownSeconds: e.GRADBOT_COOLDOWN_SECONDS,
     render: { workers: e.GRADBOT_RENDER_WORKERS, queue: e.GRADBOT_RENDER_QUEUE, cacheMb: e.GRADBOT_RENDER_CACHE_MB },
     shutdownSeconds: e.GRADBOT_SHUTDOWN_SECONDS,
+    quizSweepSeconds: e.GRADBOT_QUIZ_SWEEP_SECONDS,
   };
   return { ok: true, config, warnings };
 }

@@ -1,22 +1,21 @@
-import { doctorCli } from './doctor.ts';
-import { exampleCli } from './example.ts';
-import { explodeCli } from './explode.ts';
-import { layersCli } from './layers.ts';
-import { migrateStoreCli } from './migrate-store.ts';
-import { quizCli } from './quiz.ts';
 import { cliHelp } from './help.ts';
 import { UsageError } from './args.ts';
 import type { CliIO } from './io.ts';
 
 export type Subcommand = (argv: readonly string[], io: CliIO) => Promise<number>;
 
+/**
+ * Each subcommand loads only what it uses when it runs: `explode --json` has
+ * no need of the store drivers, MathJax or the doctor's checks, and every
+ * module loaded is start-up time for a student's one-line command.
+ */
 export const subcommands: Record<string, Subcommand> = {
-  explode: explodeCli,
-  layers: layersCli,
-  example: exampleCli,
-  quiz: quizCli,
-  doctor: doctorCli,
-  'migrate-store': migrateStoreCli,
+  explode: async (argv, io) => (await import('./explode.ts')).explodeCli(argv, io),
+  layers: async (argv, io) => (await import('./layers.ts')).layersCli(argv, io),
+  example: async (argv, io) => (await import('./example.ts')).exampleCli(argv, io),
+  quiz: async (argv, io) => (await import('./quiz.ts')).quizCli(argv, io),
+  doctor: async (argv, io) => (await import('./doctor.ts')).doctorCli(argv, io),
+  'migrate-store': async (argv, io) => (await import('./migrate-store.ts')).migrateStoreCli(argv, io),
   help: async (_argv, io) => {
     io.out(cliHelp());
     return 0;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gradbot } from './run-bin.ts';
+import { gradbot, gradbotInProcess } from './run-bin.ts';
 import { ACTIVATIONS, activation } from '../../src/engine/index.ts';
-
 
 type Json = number | string | null | Json[] | { [k: string]: Json };
 const num = (v: Json | undefined): number => {
@@ -21,7 +20,7 @@ describe('gradbot CLI', () => {
   });
 
   it.each(ACTIVATIONS)('explode --json w=500 lr=0.01 act=%s matches the spec field by field', async (act) => {
-    const r = await gradbot('explode', '--json', 'w=500', 'lr=0.01', `act=${act}`);
+    const r = await gradbotInProcess('explode', '--json', 'w=500', 'lr=0.01', `act=${act}`);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { [k: string]: { [k: string]: Json } } & { diverged_at: number | null };
     expect(Object.keys(j)).toEqual(['params', 'step0', 'trajectory', 'diverged_at']);
@@ -56,14 +55,14 @@ describe('gradbot CLI', () => {
   });
 
   it('explode --json writes non-finite numbers as strings', async () => {
-    const r = await gradbot('explode', '--json', 'act=linear', 'steps=5');
+    const r = await gradbotInProcess('explode', '--json', 'act=linear', 'steps=5');
     const j = JSON.parse(r.stdout);
     expect(j.diverged_at).toBe(2);
     expect(j.trajectory.loss[2]).toBe('Infinity');
   });
 
   it('prints a readable breakdown with a verdict without --json', async () => {
-    const r = await gradbot('explode', 'w=500', 'lr=0.01');
+    const r = await gradbotInProcess('explode', 'w=500', 'lr=0.01');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('do2/do1');
     expect(r.stdout).toContain('-3,906.25');
@@ -76,12 +75,20 @@ describe('gradbot CLI', () => {
     [['explode', 'lr=0'], 'lr'],
     [['example', 'factors=1,x'], 'factors'],
   ])('bad input %j exits 2 with one line naming %s', async (args, key) => {
-    const r = await gradbot(...args);
+    const r = await gradbotInProcess(...args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(key);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('the real binary: bad input exits with status 2 and one line on stderr, no stack trace', async () => {
+    const r = await gradbot('explode', 'w=abc');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('w=abc')]);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });

@@ -21,8 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gradbot-shards-'));
 const dbPath = join(dir, 'gradbot.db');
 const standin = new DiscordStandin();
 const procs: Watched[] = [];
-/** The seeded quiz closes this long after it is written: past the desk's sweep (10 s), so both processes arm it. */
-const CLOSE_AFTER_MS = 15_000;
+/** The seeded quiz closes this long after it is written: past the desk's sweep (1 s here), so both processes arm it. */
+const CLOSE_AFTER_MS = 4_000;
 let closesAt = 0;
 const QUIZ_ID = 'shardquiz001';
 const THREAD_ID = '2222222222222222290';
@@ -40,6 +40,7 @@ function start(shardIds: string): Watched {
       DATABASE_URL: `sqlite:${dbPath}`,
       GRADBOT_RENDER_WORKERS: '1',
       GRADBOT_COOLDOWN_SECONDS: '0',
+      GRADBOT_QUIZ_SWEEP_SECONDS: '1',
       LOG_LEVEL: 'info',
     }),
   );
@@ -129,8 +130,12 @@ describe('two shards in two processes', () => {
     const isSummary = (r: RecordedRequest) => r.method === 'POST' && r.path === `/channels/${THREAD_ID}/messages` && r.status === 200;
     await standin.waitFor(isSummary, { timeoutMs: CLOSE_AFTER_MS + 30_000 });
     expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
-    // Both timers fire at closesAt; give a late loser time to post a second summary if it could.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Both timers fire at closesAt: one closes it, the other finds it closed and posts nothing.
+    const fired = (p: Watched) => p.waitForLog((l) => (l.msg === 'quiz closed' || l.msg === 'quiz timer fired; another instance had closed it') && l.quiz === QUIZ_ID, 'the quiz timer', 30_000);
+    await Promise.all(procs.slice(0, 2).map(fired));
+    expect(procs.slice(0, 2).flatMap((p) => p.logs.filter((l) => l.msg === 'quiz closed' && l.quiz === QUIZ_ID))).toHaveLength(1);
+    // A late loser's summary, if it could post one, would arrive within moments of the winner's.
+    await new Promise((r) => setTimeout(r, 1000));
     const summaries = standin.requests.filter(isSummary);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.json?.content).toMatch(/Xavier/);

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { gradbot } from '../cli/run-bin.ts';
-import type { CliIO } from '../../src/cli/io.ts';
-import { runCli } from '../../src/cli/main.ts';
+import { gradbot, gradbotInProcess } from '../cli/run-bin.ts';
 
 
-/** In-process, as bin/gradbot.mjs runs it, without a process start per case. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), renderExplode: async () => [], renderExample: async () => [], renderLayers: async () => [] };
-  const code = await runCli(argv, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = gradbotInProcess;
 
 describe('gradbot layers', () => {
   it('the real binary: --json prints the object, bad input one line and status 2', async () => {

@@ -7,7 +7,17 @@ describe('configuration', () => {
     const r = loadConfig({});
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/gradbot.db', discord: null, slack: null, playground: true });
+    expect(r.config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/gradbot.db', discord: null, slack: null, playground: true, quizSweepSeconds: 10 });
+  });
+
+  it('takes the quiz sweep in whole seconds from 1 to 3600, naming the variable otherwise', () => {
+    const r = loadConfig({ GRADBOT_QUIZ_SWEEP_SECONDS: '2' });
+    expect(r.ok && r.config.quizSweepSeconds).toBe(2);
+    for (const bad of ['0', '1.5', 'often']) {
+      const b = loadConfig({ GRADBOT_QUIZ_SWEEP_SECONDS: bad });
+      expect(b.ok).toBe(false);
+      expect(!b.ok && b.problems.join('\n')).toMatch(/GRADBOT_QUIZ_SWEEP_SECONDS/);
+    }
   });
 
   it('names every problem in one result, never echoing a token', () => {

@@ -24,7 +24,7 @@ interface Instance {
 async function start(url: string, name: string): Promise<Instance> {
   const proc = watch(
     ['--import', 'tsx', 'src/main.ts'],
-    cleanEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', GRADBOT_SHUTDOWN_SECONDS: '10', LOG_LEVEL: 'info', INSTANCE: name }),
+    cleanEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', GRADBOT_SHUTDOWN_SECONDS: '10', GRADBOT_QUIZ_SWEEP_SECONDS: '1', LOG_LEVEL: 'info', INSTANCE: name }),
   );
   running.push(proc);
   const line = await proc.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('gradbot running'), `${name}'s "gradbot running" line`, 90_000);
@@ -99,9 +99,9 @@ describe.skipIf(!pgAdminUrl)('two gradbot processes on one PostgreSQL', () => {
       const scores = (await db.query("SELECT COUNT(*) AS n, SUM(answered) AS answered FROM scores WHERE user_id LIKE 'd%'")).rows[0];
       expect({ n: Number(scores.n), answered: Number(scores.answered) }).toEqual({ n: 50, answered: 50 });
 
-      // 3. A short quiz another instance opened (12 s; the shortest setting is a minute): both instances find it
-      // within a sweep (10 s), both timers fire at its closing time, one closes it and posts the summary.
-      const q3 = await shortQuiz(q1, 'q3short', 12_000);
+      // 3. A short quiz another instance opened (4 s; the shortest setting is a minute): both instances find it
+      // within a sweep (1 s here), both timers fire at its closing time, one closes it and posts the summary.
+      const q3 = await shortQuiz(q1, 'q3short', 4_000);
       await Promise.all(Array.from({ length: 6 }, (_, k) => click(k % 2 ? a : b, q3, `t${k}`)));
       await Promise.all([a, b].map((i) => i.proc.waitForLog((l) => (l.msg === 'quiz closed' || l.msg === 'quiz timer fired; another instance had closed it') && l.quiz === q3, 'q3 timer', 40_000)));
       const q3Closed = closedLines([a.proc, b.proc], q3);
@@ -109,12 +109,14 @@ describe.skipIf(!pgAdminUrl)('two gradbot processes on one PostgreSQL', () => {
       expect(q3Closed[0]).toMatchObject({ answered: 6 });
 
       // 4. Both instances restart mid-quiz: the answers stay, new ones count, and the quiz closes on time, once.
-      const q4 = await shortQuiz(q1, 'q4short', 45_000);
+      // Long enough for both to stop and start again (about 5 s on a quiet machine, under 15 s on a loaded one).
+      const q4 = await shortQuiz(q1, 'q4short', 18_000);
       const closesAt = Number((await db.query('SELECT closes_at FROM quizzes WHERE id = $1', [q4])).rows[0].closes_at);
       await Promise.all(Array.from({ length: 10 }, (_, k) => click(k % 2 ? a : b, q4, `r${k}`)));
       await Promise.all([stop(a), stop(b)]);
       const before = [a.proc, b.proc];
       [a, b] = await Promise.all([start(url, 'a2'), start(url, 'b2')]);
+      const restartMs = Date.now() - (closesAt - 18_000);
       expect(Date.now(), 'both instances were back before the quiz was due').toBeLessThan(closesAt - 2000);
       expect(await count(q4)).toBe(10);
       const after = await Promise.all([click(a, q4, 'r0'), click(b, q4, 'r10'), click(a, q4, 'r11')]);
@@ -136,6 +138,7 @@ describe.skipIf(!pgAdminUrl)('two gradbot processes on one PostgreSQL', () => {
         summaries_posted: q3Closed.length + q4Closed.length + summaries,
         quizzes_closed_by_timer: 2,
         q4_closed_late_ms: closedAt - closesAt,
+        q4_opened_to_both_restarted_ms: restartMs,
       };
       process.stdout.write(`two-instance figures: ${JSON.stringify(figures)}\n`);
       expect(figures.recorded).toBe(Number((await db.query('SELECT COUNT(*) AS n FROM answers')).rows[0].n));
