@@ -14,7 +14,10 @@ import { letter, type Question } from './types.ts';
  * quizzes other instances opened, so a quiz closes on time even when the
  * instance that opened it is gone. Every instance may fire the same quiz's
  * timer: the store lets exactly one of them close it, and only that one
- * announces the summary.
+ * announces the summary. Each close carries this desk's token for the quiz,
+ * kept across retries until the outcome is known, so a close whose COMMIT
+ * was applied but never acknowledged (a connection cut at that moment)
+ * recognises itself on the retry and still announces the summary.
  */
 
 /** Who is answering or asking; the adapters' Caller fits this shape. */
@@ -69,6 +72,8 @@ export interface QuizDeskOptions {
   newId?: () => string;
   /** How often (ms) to look for open quizzes this instance has no timer for; default 10 000, 0 turns it off. */
   sweepMs?: number;
+  /** Close tokens (each names one close of one quiz by this desk); default: random per desk, then a counter. */
+  newCloseToken?: () => string;
 }
 
 export interface OpenRequest {
@@ -96,6 +101,16 @@ export function newQuizId(): string {
   return id;
 }
 
+/**
+ * Close tokens: 96 random bits per desk (another instance's tokens never
+ * collide with these) and a counter (no two closes of this desk share one).
+ */
+function closeTokens(): () => string {
+  const desk = randomBytes(12).toString('base64url');
+  let n = 0;
+  return () => `${desk}.${++n}`;
+}
+
 /** setTimeout's longest delay; longer waits re-arm. */
 const MAX_DELAY = 2 ** 31 - 1;
 const SWEEP_MS = 10_000;
@@ -110,12 +125,18 @@ export class QuizDesk {
   private readonly listeners: ((e: QuizClosed) => void)[] = [];
   private readonly newId: () => string;
   private readonly failures = new Map<string, number>();
+  /** The token of a close whose outcome is not known yet (it failed, or its summary is not out); reused by the retry. */
+  private readonly closers = new Map<string, string>();
+  /** Closes in flight on this desk: a second caller must not run its own with the same token (both would win). */
+  private readonly closing = new Map<string, Promise<QuizClosed | null>>();
+  private readonly newCloseToken: () => string;
   private sweeper: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly opts: QuizDeskOptions) {
     this.policy = { ...DEFAULT_POLICY, ...opts.policy };
     this.newId = opts.newId ?? newQuizId;
+    this.newCloseToken = opts.newCloseToken ?? closeTokens();
   }
 
   get store(): Store {
@@ -158,6 +179,7 @@ export class QuizDesk {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.failures.clear();
+    this.closers.clear();
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
   }
@@ -275,24 +297,61 @@ export class QuizDesk {
 
   /**
    * Closes a quiz now; the closing event goes to the listeners. Null when
-   * unknown or already closed (by a TA, a timer, or another instance).
+   * unknown or already closed (by a TA, a timer, or another instance, or by
+   * a close of this desk still in flight, which announces it). When it
+   * fails (the database unreachable) it throws, and a retry is armed with
+   * backoff whoever called: the failed attempt may have closed the quiz, and
+   * only its retry, holding the same token, can still announce the summary.
    */
   async close(quizId: string): Promise<QuizClosed | null> {
+    const running = this.closing.get(quizId);
+    if (running) return running.then(() => null);
+    const attempt = this.closeOnce(quizId).finally(() => this.closing.delete(quizId));
+    this.closing.set(quizId, attempt);
+    return attempt;
+  }
+
+  private async closeOnce(quizId: string): Promise<QuizClosed | null> {
     this.disarm(quizId);
-    if (!(await this.store.closeQuiz(quizId, this.now()))) return null;
-    this.failures.delete(quizId);
-    const quiz = await this.store.getQuiz(quizId);
-    if (!quiz) return null;
-    const answers = await this.store.answersOf(quiz.id);
-    const event = { quiz, summary: this.summaryOf(quiz, answers), answered: answers.length };
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (e) {
-        this.opts.log?.error({ err: e, quizId }, 'quiz-closed listener failed');
-      }
+    let token = this.closers.get(quizId);
+    if (token === undefined) {
+      token = this.newCloseToken();
+      this.closers.set(quizId, token);
     }
-    return event;
+    try {
+      if (!(await this.store.closeQuiz(quizId, this.now(), token))) {
+        this.closers.delete(quizId);
+        this.failures.delete(quizId);
+        return null;
+      }
+      const quiz = await this.store.getQuiz(quizId);
+      const answers = quiz ? await this.store.answersOf(quiz.id) : [];
+      // Announced: from here a retry must lose, so the token is spent (a later close gets a new one).
+      this.closers.delete(quizId);
+      this.failures.delete(quizId);
+      if (!quiz) return null;
+      const event = { quiz, summary: this.summaryOf(quiz, answers), answered: answers.length };
+      for (const l of this.listeners) {
+        try {
+          l(event);
+        } catch (e) {
+          this.opts.log?.error({ err: e, quizId }, 'quiz-closed listener failed');
+        }
+      }
+      return event;
+    } catch (e) {
+      this.retryClose(quizId, e);
+      throw e;
+    }
+  }
+
+  /** Arms the next try of a failed close: after 1 s, 2 s, 4 s… up to RETRY_MAX_MS. */
+  private retryClose(quizId: string, err: unknown): void {
+    const n = (this.failures.get(quizId) ?? 0) + 1;
+    this.failures.set(quizId, n);
+    const wait = Math.min(RETRY_MAX_MS, 1000 * 2 ** (n - 1));
+    this.opts.log?.error({ err, quizId, attempt: n, retry_ms: wait }, 'closing a quiz failed; retrying');
+    this.arm(quizId, this.now() + wait);
   }
 
   /** The closing summary: how many answered, the share correct, the right answer and why. */
@@ -324,18 +383,11 @@ export class QuizDesk {
       if (delay > MAX_DELAY) return this.arm(quizId, closesAt);
       this.close(quizId).then(
         (closed) => {
-          this.failures.delete(quizId);
           // Every instance arms every quiz; the others' timers find it closed. Said, so an operator can see both fired.
           if (!closed) this.opts.log?.info?.({ quiz: quizId }, 'quiz timer fired; another instance had closed it');
         },
-        (e: unknown) => {
-          // A rejection here would be unhandled and take the process down: retry with backoff instead.
-          const n = (this.failures.get(quizId) ?? 0) + 1;
-          this.failures.set(quizId, n);
-          const wait = Math.min(RETRY_MAX_MS, 1000 * 2 ** (n - 1));
-          this.opts.log?.error({ err: e, quizId, attempt: n, retry_ms: wait }, 'closing a quiz on time failed; retrying');
-          this.arm(quizId, this.now() + wait);
-        },
+        // close() has logged the failure and armed its retry; a rejection left unhandled would end the process.
+        () => undefined,
       );
     }, Math.min(delay, MAX_DELAY));
     // A pending quiz must not keep a finished process (a test, the CLI) alive.

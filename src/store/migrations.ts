@@ -220,6 +220,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'who closed each quiz, so a retried close recognises its own',
+    // closed_by holds the closing instance's token for that quiz. A close whose
+    // COMMIT was lost on the wire is retried with the same token: finding its
+    // own token there, the retry knows it won and posts the summary.
+    sql: `
+      ALTER TABLE quizzes ADD COLUMN closed_by TEXT;
+    `,
+    postgres: `
+      ALTER TABLE quizzes ADD COLUMN closed_by TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version));

@@ -102,6 +102,8 @@ const QUIZ_COLUMNS = 'id, class_id, platform, kind, topic, question, choices, an
 const ANSWER_COLUMNS = 'quiz_id, user_id, user_name, choice, correct, answered_at';
 const SCORE_COLUMNS = 'class_id, user_id, user_name, points, answered, correct, streak, best_streak, last_correct_at';
 const PRUNE_EVERY = 1000;
+const CLOSE_QUIZ_SQL = `UPDATE quizzes SET closed_at = COALESCE(closed_at, $1), closed_by = COALESCE(closed_by, $3)
+  WHERE id = $2 AND (closed_at IS NULL OR closed_by = $3) RETURNING id`;
 
 /**
  * The store on PostgreSQL, for several gradbot instances on one database.
@@ -260,9 +262,11 @@ class PostgresStore implements Store {
     await this.write('UPDATE quizzes SET location = $1 WHERE id = $2', [location, id]);
   }
 
-  async closeQuiz(id: string, at: number): Promise<boolean> {
-    // A second instance's UPDATE waits for this one's row lock, then finds closed_at set: exactly one winner.
-    return (await this.write('UPDATE quizzes SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL RETURNING id', [at, id])).length === 1;
+  async closeQuiz(id: string, at: number, token: string): Promise<boolean> {
+    // A second instance's UPDATE waits for this one's row lock, then re-checks the row: closed, by another token, so it
+    // matches nothing. Exactly one token wins; the same token matching again is a retry of that win (COALESCE keeps
+    // the first close's time).
+    return (await this.write(CLOSE_QUIZ_SQL, [at, id, token])).length === 1;
   }
 
   async recordAnswer(a: NewAnswer): Promise<RecordResult> {

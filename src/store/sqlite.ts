@@ -52,7 +52,11 @@ function statements(db: Database.Database) {
     latestOpen: db.prepare('SELECT * FROM quizzes WHERE class_id = ? AND closed_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     quizCount: db.prepare('SELECT COUNT(*) AS n FROM quizzes WHERE class_id = ?'),
     setLocation: db.prepare('UPDATE quizzes SET location = ? WHERE id = ?'),
-    closeQuiz: db.prepare('UPDATE quizzes SET closed_at = ? WHERE id = ? AND closed_at IS NULL'),
+    // One statement: the first token closes it; the same token again (a retry) matches; any other matches nothing.
+    closeQuiz: db.prepare(
+      `UPDATE quizzes SET closed_at = COALESCE(closed_at, @at), closed_by = COALESCE(closed_by, @token)
+       WHERE id = @id AND (closed_at IS NULL OR closed_by = @token)`,
+    ),
     // The answer goes in only while its quiz is open, decided inside the same statement.
     insertAnswer: db.prepare(
       `INSERT INTO answers (quiz_id, user_id, user_name, choice, correct, answered_at)
@@ -192,8 +196,8 @@ class SqliteStore implements Store {
     this.s.setLocation.run(location, id);
   }
 
-  async closeQuiz(id: string, at: number): Promise<boolean> {
-    return this.s.closeQuiz.run(at, id).changes === 1;
+  async closeQuiz(id: string, at: number, token: string): Promise<boolean> {
+    return this.s.closeQuiz.run({ at, id, token }).changes === 1;
   }
 
   async recordAnswer(a: NewAnswer): Promise<RecordResult> {

@@ -136,8 +136,15 @@ export interface Store extends TenancyStore {
   /** How many quizzes a class has had; a counter for deterministic seeds. */
   quizCount(classId: string): Promise<number>;
   setQuizLocation(id: string, location: string): Promise<void>;
-  /** Marks the quiz closed; true only for the one call that closed it (safe to race, across processes too). */
-  closeQuiz(id: string, at: number): Promise<boolean>;
+  /**
+   * Marks the quiz closed by `token`. True for the call that closed it, and
+   * again for a later call with the same token (a retry of a close whose
+   * COMMIT was cut off, so the caller cannot know it had won); false when it
+   * is unknown or was closed with another token (another instance, a TA
+   * elsewhere). Safe to race, across processes too: one token wins. A token
+   * names one closer of one quiz: reusing it after a win would win again.
+   */
+  closeQuiz(id: string, at: number, token: string): Promise<boolean>;
 
   /**
    * Records one answer and updates the score and review queue, atomically.

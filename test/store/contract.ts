@@ -78,8 +78,8 @@ export function storeContract(engine: string, open: () => Promise<StorePair>): v
       expect(q).toEqual({ ...quiz({ seed: 4_000_000_000 }), closedAt: null, location: null });
       await store.setQuizLocation('q1', 'thread-9');
       expect((await store.openQuizzes()).map((x) => x.id)).toEqual(['q1']);
-      expect(await store.closeQuiz('q1', T0 + 5)).toBe(true);
-      expect(await store.closeQuiz('q1', T0 + 6)).toBe(false);
+      expect(await store.closeQuiz('q1', T0 + 5, 'desk-a.1')).toBe(true);
+      expect(await store.closeQuiz('q1', T0 + 6, 'desk-b.1')).toBe(false);
       expect(await store.getQuiz('q1')).toMatchObject({ closedAt: T0 + 5, location: 'thread-9' });
       expect(await store.openQuizzes()).toEqual([]);
       expect(await store.getQuiz('nope')).toBeNull();
@@ -92,15 +92,43 @@ export function storeContract(engine: string, open: () => Promise<StorePair>): v
       await store.createQuiz(quiz({ id: 'other', classId: 'c2' }));
       expect((await store.latestOpenQuiz('c1'))?.id).toBe('late');
       expect((await store.openQuizzes()).map((q) => q.id)).toEqual(['late', 'early', 'other']);
-      await store.closeQuiz('late', T0);
+      await store.closeQuiz('late', T0, 'desk-a.1');
       expect((await store.latestOpenQuiz('c1'))?.id).toBe('early');
       expect(await store.latestOpenQuiz('c3')).toBeNull();
     });
 
     it('closes a quiz once when both instances race to close it', async () => {
       await store.createQuiz(quiz());
-      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? pair.a : pair.b).closeQuiz('q1', T0 + i)));
+      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? pair.a : pair.b).closeQuiz('q1', T0 + i, `desk-${i}.1`)));
       expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('a close retried with its own token wins again (its first COMMIT may have been cut off); any other token loses', async () => {
+      await store.createQuiz(quiz());
+      await store.createQuiz(quiz({ id: 'q2' }));
+      expect(await store.closeQuiz('q1', T0 + 5, 'desk-a.7')).toBe(true);
+      // The retry, on another connection as after a lost one, a second later.
+      expect(await pair.b.closeQuiz('q1', T0 + 1005, 'desk-a.7')).toBe(true);
+      expect(await pair.b.closeQuiz('q1', T0 + 1006, 'desk-b.1')).toBe(false);
+      expect(await store.closeQuiz('q1', T0 + 1007, 'desk-a.8')).toBe(false);
+      // The first close's time stands.
+      expect((await store.getQuiz('q1'))?.closedAt).toBe(T0 + 5);
+      // Another quiz's token does not carry over; an unknown quiz is never won.
+      expect(await store.closeQuiz('q2', T0 + 9, 'desk-b.1')).toBe(true);
+      expect(await store.closeQuiz('q2', T0 + 9, 'desk-a.7')).toBe(false);
+      expect(await store.closeQuiz('nope', T0, 'desk-a.7')).toBe(false);
+    });
+
+    it('one token wins a race of same-token retries against other instances', async () => {
+      await store.createQuiz(quiz());
+      // Half the closes carry one instance's token (its retries), half carry other instances' tokens.
+      const tries = Array.from({ length: 20 }, (_, i) => ({ by: i % 2 ? pair.a : pair.b, token: i % 2 ? 'desk-a.1' : `desk-${i}.1` }));
+      const wins = await Promise.all(tries.map((t, i) => t.by.closeQuiz('q1', T0 + i, t.token)));
+      const winners = new Set(tries.filter((_, i) => wins[i]).map((t) => t.token));
+      expect(winners.size).toBe(1);
+      const [winner] = [...winners];
+      // Every close carrying the winning token reports the win, every other reports the loss.
+      expect(wins).toEqual(tries.map((t) => t.token === winner));
     });
 
     it('records one answer per user per quiz and reports the first on a second try', async () => {
@@ -126,7 +154,7 @@ export function storeContract(engine: string, open: () => Promise<StorePair>): v
     it('refuses answers to unknown, closed and timed-out quizzes', async () => {
       await store.createQuiz(quiz());
       await store.createQuiz(quiz({ id: 'q2' }));
-      await store.closeQuiz('q2', T0 + 10);
+      await store.closeQuiz('q2', T0 + 10, 'desk-a.1');
       expect(await store.recordAnswer(answer({ quizId: 'zz' }))).toEqual({ status: 'closed' });
       expect(await store.recordAnswer(answer({ quizId: 'q2' }))).toEqual({ status: 'closed' });
       expect(await store.recordAnswer(answer({ answeredAt: T0 + 600_000 }))).toEqual({ status: 'closed' });

@@ -1,8 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { appliedPostgresVersions, describeDatabase, migrations, openPostgresStore, openStore, parseDatabaseUrl, redactUrl, StoreConfigError, StoreUnavailableError } from '../../src/store/index.ts';
 import { freshDatabase, pgAdminUrl } from '../pg.ts';
+import { pgProxy } from '../pg-proxy.ts';
 import { answer, quiz, storeContract, T0 } from './contract.ts';
 
 // Two pools on one database: what two gradbot instances hold.
@@ -56,7 +56,7 @@ describe.skipIf(!pgAdminUrl)('PostgreSQL store', () => {
     try {
       await a.createQuiz(quiz());
       const clicks = Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).recordAnswer(answer({ userId: `s${i}`, userName: `S${i}`, answeredAt: T0 + 2000 })));
-      const closing = a.closeQuiz('q1', T0 + 2000);
+      const closing = a.closeQuiz('q1', T0 + 2000, 'desk-a.1');
       const results = await Promise.all(clicks);
       expect(await closing).toBe(true);
       const recorded = results.filter((r) => r.status === 'recorded').length;
@@ -73,7 +73,7 @@ describe.skipIf(!pgAdminUrl)('PostgreSQL store', () => {
   it('a database that goes away: calls wait with backoff and go through when it is back, else StoreUnavailableError; start-up says so without the password', async () => {
     const url = await freshDatabase();
     const target = new URL(url);
-    const proxy = await tcpProxy(Number(target.port));
+    const proxy = await pgProxy(Number(target.port));
     const via = new URL(url);
     via.port = String(proxy.port);
     const s = await openPostgresStore(via.toString(), { backoffMs: [100, 200, 400, 800], connectTimeoutMs: 1000 });
@@ -109,36 +109,3 @@ describe('PostgreSQL URLs', () => {
     expect(() => parseDatabaseUrl('postgres://')).toThrow(StoreConfigError);
   });
 });
-
-/** A TCP relay to the test cluster that can be taken down (every connection cut, new ones refused) and brought back on the same port. */
-async function tcpProxy(targetPort: number) {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server = createServer((client) => {
-        const upstream = connect(targetPort, '127.0.0.1');
-        for (const sock of [client, upstream]) {
-          sockets.add(sock);
-          sock.on('close', () => sockets.delete(sock));
-          sock.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  const down = () =>
-    new Promise<void>((resolve) => {
-      for (const sock of sockets) sock.destroy();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = null;
-    });
-  await listen();
-  return { port, down, up: listen, close: down };
-}
