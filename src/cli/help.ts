@@ -21,7 +21,7 @@ ${indent(usageLines(exampleSchema))}
   gradbot doctor
       check this machine and the environment (canvas, fonts, render pool, database, tokens); exit 1 names each problem and its fix
   gradbot migrate-store --from sqlite:PATH --to postgres://user:password@host:5432/db
-      copy the quizzes, answers, scores, reviews and class settings of a SQLite store into PostgreSQL (safe to run twice)
+      copy the quizzes, answers, scores, reviews, class settings, Slack installations (tokens stay sealed: keep the same GRADBOT_SECRET_KEY), TAs and spent OAuth states of a SQLite store into PostgreSQL (safe to run twice)
   gradbot help
 
 Bad input exits with status 2 and a one-line message naming the key.`;

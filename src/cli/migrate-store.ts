@@ -1,5 +1,6 @@
 import { UsageError } from './args.ts';
 import type { CliIO } from './io.ts';
+import type { TableCopy } from '../store/migrate.ts';
 
 const USAGE = 'usage: gradbot migrate-store --from sqlite:PATH --to postgres://user:password@host:5432/db';
 
@@ -32,9 +33,14 @@ export async function migrateStoreCli(argv: readonly string[], io: CliIO): Promi
   io.out(`gradbot migrate-store: ${source.path} -> ${target.redacted}`);
   try {
     const tables = await migrateSqliteToPostgres(source.path, target.url);
-    for (const t of tables) io.out(`  ${t.table.padEnd(15)} ${String(t.copied).padStart(7)} copied${t.alreadyThere > 0 ? `, ${t.alreadyThere} already there` : ''}`);
+    for (const t of tables) io.out(`  ${t.table.padEnd(19)} ${String(t.copied).padStart(7)} copied${tableNote(t)}`);
     const copied = tables.reduce((n, t) => n + t.copied, 0);
     io.out(copied === 0 ? 'Nothing new to copy: the target already holds all of it.' : `Done: point DATABASE_URL at ${target.redacted} and restart gradbot.`);
+    const installs = tables.find((t) => t.table === 'slack_installations');
+    if (installs && installs.copied + installs.alreadyThere > 0) {
+      // Sealed under GRADBOT_SECRET_KEY and bound to the workspace, not to the database: another key cannot open them.
+      io.out('Slack installations were copied sealed: run every instance with the same GRADBOT_SECRET_KEY as this gradbot, or their tokens will not open.');
+    }
     return 0;
   } catch (e) {
     const password = (() => {
@@ -48,6 +54,12 @@ export async function migrateStoreCli(argv: readonly string[], io: CliIO): Promi
     io.err(`gradbot migrate-store: nothing was copied: ${password ? msg.split(password).join('***') : msg}`);
     return 1;
   }
+}
+
+function tableNote(t: TableCopy): string {
+  if (t.absent) return ' (not in this database: it predates that table)';
+  const notes = [...(t.alreadyThere > 0 ? [`${t.alreadyThere} already there`] : []), ...(t.left ? [`${t.left.rows} ${t.left.why} left behind`] : [])];
+  return notes.length > 0 ? `, ${notes.join(', ')}` : '';
 }
 
 function parseOr<T>(parse: (s: string) => T, value: string): T {
