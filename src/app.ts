@@ -44,11 +44,14 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   const stopAll = async () => {
     // Everything below fits in GRADBOT_SHUTDOWN_SECONDS, less a second for the store and the last log line.
     const deadline = Date.now() + Math.max(1000, config.shutdownSeconds * 1000 - 1000);
+    // Quiz timers first: a platform that has stopped no longer posts, so a quiz falling due during the drain is left
+    // open for another instance's sweep, or this one's restart, to close and announce, rather than closed unannounced.
+    bot.stopQuizTimers();
     // Platforms refuse new commands at once and drain their own work; requests already
     // inside the HTTP server (playground commands, Slack events) are answered in full.
     const [, drained] = await Promise.all([Promise.allSettled(platforms.map((p) => p.stop(timeLeft(deadline)))), http.drain(timeLeft(deadline))]);
     if (!drained) log.warn({ requests: http.inFlight }, 'shutdown: requests still running at the bound; closing them');
-    // The core waits for commands and quiz-closed posts in flight; its quiz timers stop here.
+    // The core waits for commands and quiz-closed posts in flight.
     if (!(await within(bot.close(), timeLeft(deadline)))) log.warn('shutdown: commands still running at the bound');
     await renderer.close();
     // Closing the last connection checkpoints SQLite's write-ahead log into the database file.

@@ -48,6 +48,13 @@ export interface GradbotCore extends Gradbot {
   readonly quizzes: QuizDesk;
   /** Resolves once the open quizzes in the store have their timers (startup reads the store asynchronously). */
   readonly started: Promise<void>;
+  /**
+   * Stops closing quizzes on time, for good: the first step of a shutdown.
+   * A quiz falling due while the platforms drain stays open in the store for
+   * another instance (or this one restarted) to close and announce, rather
+   * than being closed here with no adapter left to post its summary.
+   */
+  stopQuizTimers(): void;
 }
 
 const BUSY = 'The picture renderer is busy; try again in a moment.';
@@ -94,6 +101,7 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
   const backlog: QuizClosedEvent[] = [];
   const inFlight = new Set<Promise<void>>();
   let closed = false;
+  let timersStopped = false;
 
   const cooldownMs = Math.max(0, (opts.cooldownSeconds ?? 0) * 1000);
   /** This instance's own memory answers at once on the acknowledgement path; the store holds the cooldown across instances. */
@@ -199,7 +207,7 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
 
   /** Reads the open quizzes and arms their timers; a database that is not answering yet is asked again with backoff. */
   const startDesk = async (): Promise<void> => {
-    for (let wait = START_RETRY_MS; !closed; wait = Math.min(START_RETRY_MAX_MS, wait * 2)) {
+    for (let wait = START_RETRY_MS; !closed && !timersStopped; wait = Math.min(START_RETRY_MAX_MS, wait * 2)) {
       try {
         const open = await desk.start();
         for (const q of open) if (q.closesAt <= startedAt) overdueAtStart.add(q.id);
@@ -278,6 +286,11 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
       listeners.push(listener);
       // Closings from before any adapter listened (an overdue quiz at startup): each listener filters by platform.
       for (const e of backlog) deliver(listener, e);
+    },
+
+    stopQuizTimers(): void {
+      timersStopped = true;
+      desk.stop();
     },
 
     /** Refuses new commands, stops the quiz timers, and resolves once the commands and deliveries in flight are done. */
