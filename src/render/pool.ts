@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import type { LayersParams } from '../engine/layers/index.ts';
 import type { ReplyImage } from '../reply.ts';
-import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
+import type { RenderJob, RenderResult, Stop, WarmUp, WireImage } from './protocol.ts';
 import { RenderBusyError, type LayersRendered, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
@@ -31,6 +31,8 @@ export interface RenderPoolOptions {
    * about a second, which a class's first burst after a restart would wait for.
    */
   prewarm?: boolean;
+  /** How long close() lets a worker finish its picture and stop before terminating it. Default 5 s. */
+  stopWaitMs?: number;
   /** The worker's entry module (JavaScript that loads its own TypeScript, see worker-entry.mjs); tests substitute their own. */
   workerUrl?: URL;
 }
@@ -75,6 +77,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   const size = Math.max(1, opts.size ?? availableParallelism());
   const maxQueue = Math.max(0, opts.maxQueue ?? 4 * size);
   const timeoutMs = opts.jobTimeoutMs ?? 60_000;
+  const stopWaitMs = opts.stopWaitMs ?? 5_000;
   const url = opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
   const slots: Slot[] = [];
   const queue: Pending[] = [];
@@ -199,11 +202,19 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
       closed = true;
       waitingRequests = 0;
       for (const p of queue.splice(0)) p.reject(new Error('the renderer is closed'));
+      const stop: Stop = { kind: 'stop' };
       await Promise.all(
-        slots.slice().map((s) => {
+        slots.slice().map(async (s) => {
           const p = settle(s);
           p?.reject(new Error('the renderer is closed'));
-          return s.worker.terminate();
+          // The worker ends after the picture (or warm-up) it is drawing; only one stuck past the bound is cut off.
+          const exited = new Promise<void>((resolve) => s.worker.once('exit', () => resolve()));
+          s.worker.postMessage(stop);
+          let timer: NodeJS.Timeout | undefined;
+          const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), stopWaitMs)));
+          const how = await Promise.race([exited, bound]);
+          clearTimeout(timer);
+          if (how === 'late') await s.worker.terminate();
         }),
       );
     },

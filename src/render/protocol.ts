@@ -16,6 +16,15 @@ export interface WarmUp {
   kind: 'warm-up';
 }
 
+/**
+ * Finish what you are doing, then end: a worker terminated in the middle of
+ * a canvas call takes the whole process down (a fatal napi error), so a
+ * closing pool asks first and terminates only one that does not stop.
+ */
+export interface Stop {
+  kind: 'stop';
+}
+
 export interface WireImage {
   name: string;
   png: ArrayBuffer;

@@ -121,7 +121,8 @@ describe('the render pool, with a stand-in worker', () => {
   });
 
   it('rejects waiting and new jobs once closed', async () => {
-    const renderer = pool({ size: 1, workerUrl: FAKE });
+    // The hung worker never reads its stop: it is terminated after the bound.
+    const renderer = pool({ size: 1, workerUrl: FAKE, stopWaitMs: 200 });
     const hung = expect(renderer.example(exampleWith(777))).rejects.toThrow(/closed/);
     const waiting = expect(renderer.example(exampleWith(1))).rejects.toThrow(/closed/);
     await renderer.close();
@@ -129,5 +130,16 @@ describe('the render pool, with a stand-in worker', () => {
     await waiting;
     await expect(renderer.example(exampleWith(1))).rejects.toThrow(/closed/);
     expect(renderer.accepting).toBe(false);
+  });
+
+  it('closes while the real workers are drawing without taking the process down', async () => {
+    // Terminating a worker inside a canvas call aborted the whole process (a fatal napi error): only a child can show it.
+    const { execFile } = await import('node:child_process');
+    const script = new URL('./fixtures/close-while-drawing.mts', import.meta.url).pathname;
+    const r = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stderr }));
+    });
+    expect(r.stderr).not.toMatch(/FATAL/);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
   });
 });
