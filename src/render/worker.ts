@@ -4,10 +4,11 @@ import { parentPort } from 'node:worker_threads';
 import type { ReplyImage } from '../reply.ts';
 import { breakdownImage, chartImage, exampleImage } from './images.ts';
 import { LECTURE_EXAMPLE, lectureSpec, workedExample } from '../engine/index.ts';
-import type { RenderJob, RenderResult, WarmUp, WireImage } from './protocol.ts';
+import type { RenderJob, RenderResult, Stop, WarmUp, WireImage } from './protocol.ts';
 import { layersImages } from './layers/images.ts';
 import { layersParams } from '../engine/layers/index.ts';
 import { layersQuizFacts } from '../quiz/layers-questions.ts';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 
 /** A render worker: one job at a time; fonts, MathJax and Chart.js load once per thread. */
 
@@ -77,10 +78,13 @@ function collector(): (() => void) | null {
 export function serve(): void {
   const port = parentPort;
   if (!port) throw new Error('the render worker must run in a worker thread');
+  // The main thread answers students within Discord's and Slack's 3 s; pictures can wait a few ms for it.
+  lowerThisThreadPriority();
   const gc = collector();
   let jobs = 0;
-  port.on('message', (job: RenderJob | WarmUp) => {
+  port.on('message', (job: RenderJob | WarmUp | Stop) => {
     if (job.kind === 'warm-up') return warmUp();
+    if (job.kind === 'stop') return process.exit(0);
     const result = runJob(job);
     port.postMessage(result, !result.ok ? [] : 'image' in result ? [result.image.png] : result.layers.images.map((i) => i.png));
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
