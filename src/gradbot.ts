@@ -8,6 +8,7 @@ import { privateText, type Reply } from './reply.ts';
 import { RenderBusyError } from './render/types.ts';
 import type { Services } from './services.ts';
 import { StoreUnavailableError } from './store/types.ts';
+import { TurnQueue } from './turns.ts';
 
 /** pino's Logger fits; tests pass a recorder. Without info there are no per-command lines. */
 export interface GradbotLog {
@@ -107,6 +108,8 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
   /** This instance's own memory answers at once on the acknowledgement path; the store holds the cooldown across instances. */
   const cooldowns = new Cooldowns(opts.cooldownSeconds ?? 0, () => services.now());
   const cooldownKey = (caller: Caller) => `${caller.platform}:${caller.userId}`;
+  /** Every command's run starts in a turn of its own (src/turns.ts): a burst must not hold the event loop. */
+  const turns = new TurnQueue();
   const desk = new QuizDesk({
     store: services.store,
     now: () => services.now(),
@@ -176,6 +179,7 @@ export function createGradbot(opts: GradbotOptions): GradbotCore {
     return track(
       (async (): Promise<Reply> => {
         try {
+          await turns.next();
           if (cooldownAt !== null) {
             const left = await services.store.claimCooldown(cooldownKey(caller), cooldownAt, cooldownMs);
             if (left > 0) {
