@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RENDER_NICE } from '../../src/render/thread-priority.ts';
 import { lectureSpec, workedExample, LECTURE_EXAMPLE } from '../../src/engine/index.ts';
 import { createRenderPool } from '../../src/render/pool.ts';
 import { RenderBusyError, type Renderer } from '../../src/render/types.ts';
@@ -59,6 +61,15 @@ describe('the render pool, with the real workers', () => {
 });
 
 describe('the render pool, with a stand-in worker', () => {
+  it.skipIf(!existsSync('/proc/thread-self'))('runs its workers below the main thread\'s priority (nice 10), the main thread untouched', async () => {
+    const renderer = pool({ size: 2 });
+    await renderer.explode(lectureSpec());
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const tids = readdirSync('/proc/self/task');
+    expect(tids.filter((t) => niceOf(t) === RENDER_NICE)).toHaveLength(2);
+    expect(niceOf(String(process.pid))).toBeLessThan(RENDER_NICE);
+  });
+
   it('refuses work past its queue bound with RenderBusyError and takes work again once drained', async () => {
     const renderer = pool({ size: 1, maxQueue: 1, workerUrl: FAKE });
     expect(renderer.accepting).toBe(true);
