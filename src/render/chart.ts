@@ -174,8 +174,8 @@ export function chartConfig(run: RunResult, baseline: RunResult): ChartConfigura
   // The band's edge is on the axis even when no neuron reaches it, so the shading always shows where it starts.
   const zs = symlogFor(edge ? [...zValues, edge.edge, ...(edge.twoSided ? [-edge.edge] : [])] : zValues, 5);
   const dense = xMax > 40;
-  const line = { borderWidth: 4, pointRadius: dense ? 0 : 4, pointHoverRadius: 0, tension: 0, spanGaps: false, fill: false };
-  const dashed = { borderDash: [14, 10], borderWidth: 3, pointRadius: dense ? 0 : 3, order: 2 };
+  const line = { borderWidth: 4, pointRadius: dense ? 0 : 4.5, pointBorderWidth: 0, pointHoverRadius: 0, tension: 0, spanGaps: false, fill: false };
+  const dashed = { borderDash: [14, 10], borderWidth: 3, pointRadius: dense ? 0 : 3.5, order: 2 };
   const datasets: ChartDataset<'line', Point[]>[] = [];
   const both = (id: 'w' | 'grad', rowsOf: (r: RunResult) => readonly (readonly number[])[], s: SymLog, abs: boolean) => {
     layers.forEach((k, i) => {
