@@ -307,3 +307,64 @@ describe("the spec's presets and JSON", () => {
     }
   });
 });
+
+describe('the fast loops against the spec written plainly', () => {
+  /** Forward and backward as layers.md writes the sums, one term at a time from index 0: no unrolling, no fusing. */
+  function plain(p: LayersParams): { loss: number; GW: Float64Array[]; dNormSq: number[] } {
+    const net = buildNet(p);
+    const { L, n, B } = net;
+    const { phi, dphi } = activation[p.act];
+    for (let k = 1; k <= L; k++) {
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += net.H[k - 1]![b * n + j]! * net.W[k - 1]![i * n + j]!;
+          net.Z[k]![b * n + i] = s + net.c[k - 1]![i]!;
+          net.H[k]![b * n + i] = phi(net.Z[k]![b * n + i]!);
+        }
+      }
+    }
+    let loss = 0;
+    for (let i = 0; i < B * n; i++) loss += (net.H[L]![i]! - net.Y[i]!) ** 2;
+    loss *= 1 / (B * n);
+    let D = Array.from({ length: B * n }, (_, i) => (2 * (net.H[L]![i]! - net.Y[i]!)) / (B * n));
+    const dNormSq: number[] = [];
+    dNormSq[L] = D.reduce((s, d) => s + d * d, 0);
+    const GW: Float64Array[] = [];
+    for (let k = L; k >= 1; k--) {
+      const DZ = D.map((d, i) => d * dphi(net.Z[k]![i]!));
+      const G = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let b = 0; b < B; b++) s += DZ[b * n + i]! * net.H[k - 1]![b * n + j]!;
+        G[i * n + j] = s;
+      }
+      GW[k - 1] = G;
+      const prev = new Array<number>(B * n).fill(0);
+      for (let b = 0; b < B; b++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += DZ[b * n + i]! * net.W[k - 1]![i * n + j]!;
+        prev[b * n + j] = s;
+      }
+      D = prev;
+      dNormSq[k - 1] = D.reduce((s, d) => s + d * d, 0);
+    }
+    return { loss, GW, dNormSq };
+  }
+
+  it.each([
+    [6, 'tanh'],
+    [9, 'sigmoid'],
+    [12, 'relu'],
+    [5, 'linear'],
+  ] as const)('width %i (%s): the same loss, GW and norms to the last bit', (width, act) => {
+    const p = layersParams({ width, depth: 3, batch: 4, act, seed: 20 + width });
+    const want = plain(p);
+    const net = buildNet(p);
+    const loss = forwardNet(net);
+    backwardNet(net);
+    expect(Object.is(loss, want.loss)).toBe(true);
+    net.GW.forEach((g, k) => expect(Array.from(g)).toEqual(Array.from(want.GW[k]!)));
+    expect(Array.from(net.dNormSq)).toEqual(want.dNormSq);
+  });
+});
