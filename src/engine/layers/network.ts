@@ -67,7 +67,6 @@ export function buildNet(p: LayersParams): Net {
 /** Z_k = H_{k-1} W_k^T + c_k, H_k = phi(Z_k); returns the loss. Sums run in index order from 0. */
 export function forwardNet(net: Net): number {
   const { L, n, B, fns } = net;
-  const phi = fns.phi;
   const n4 = n - (n % 4);
   for (let k = 1; k <= L; k++) {
     const Hin = net.H[k - 1]!;
@@ -89,11 +88,10 @@ export function forwardNet(net: Net): number {
           s += Hin[row + j + 3]! * Wk[wrow + j + 3]!;
         }
         for (; j < n; j++) s += Hin[row + j]! * Wk[wrow + j]!;
-        const z = s + ck[i]!;
-        Zk[row + i] = z;
-        Hk[row + i] = phi(z);
+        Zk[row + i] = s + ck[i]!;
       }
     }
+    fns.phiInto(Zk, Hk);
   }
   const HL = net.H[L]!;
   let s = 0;
@@ -117,7 +115,6 @@ function sumSq(a: Float64Array): number {
  */
 export function backwardNet(net: Net): void {
   const { L, n, B, fns } = net;
-  const dphi = fns.dphi;
   const n4 = n - (n % 4);
   const HL = net.H[L]!;
   const scale = B * n;
@@ -132,7 +129,7 @@ export function backwardNet(net: Net): void {
     const Wk = net.W[k - 1]!;
     const GWk = net.GW[k - 1]!;
     const Gck = net.Gc[k - 1]!;
-    for (let i = 0; i < B * n; i++) DZ[i] = D[i]! * dphi(Zk[i]!);
+    fns.timesDphi(D, Zk, DZ);
     GWk.fill(0);
     Gck.fill(0);
     Dprev.fill(0);
