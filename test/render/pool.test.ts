@@ -57,19 +57,17 @@ describe('the render pool, with the real workers', () => {
     expect(results[0]!.breakdown.alt).toContain('w=500');
     expect(example.name).toBe('example.png');
     expect(example.alt).toContain('93,750,000');
+    // Both workers run below the main thread (nice 10), where the OS lets a thread have its own priority.
+    if (existsSync('/proc/thread-self')) {
+      const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      // At least: with files sharing a process, another file's pool may still be winding down.
+      expect(readdirSync('/proc/self/task').filter((t) => niceOf(t) === RENDER_NICE).length).toBeGreaterThanOrEqual(2);
+      expect(niceOf(String(process.pid))).toBeLessThan(RENDER_NICE);
+    }
   });
 });
 
 describe('the render pool, with a stand-in worker', () => {
-  it.skipIf(!existsSync('/proc/thread-self'))('runs its workers below the main thread\'s priority (nice 10), the main thread untouched', async () => {
-    const renderer = pool({ size: 2 });
-    await renderer.explode(lectureSpec());
-    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-    const tids = readdirSync('/proc/self/task');
-    expect(tids.filter((t) => niceOf(t) === RENDER_NICE)).toHaveLength(2);
-    expect(niceOf(String(process.pid))).toBeLessThan(RENDER_NICE);
-  });
-
   it('refuses work past its queue bound with RenderBusyError and takes work again once drained', async () => {
     const renderer = pool({ size: 1, maxQueue: 1, workerUrl: FAKE });
     expect(renderer.accepting).toBe(true);
