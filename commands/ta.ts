@@ -49,15 +49,16 @@ function who(caller: Caller, m: Mentioned): string {
 }
 
 export function manageRefusal(caller: Caller): string {
-  if (caller.platform === 'discord') return 'Only members with the Manage Server permission can name or remove TAs.';
-  if (caller.platform === 'slack') return "Only this workspace's admins and owners, and whoever installed gradbot here, can name or remove TAs.";
-  return 'Only an admin can name or remove TAs.';
+  const list = ' Anyone can see them with `/ta list`.';
+  if (caller.platform === 'discord') return `Only members with the Manage Server permission can name or remove TAs.${list}`;
+  if (caller.platform === 'slack') return `Only this workspace's admins and owners, and whoever installed gradbot here, can name or remove TAs.${list}`;
+  return `Only an admin can name or remove TAs.${list}`;
 }
 
 /**
  * TAs per class, managed in chat. Who may manage them is the platform's
  * call (the adapter sets caller.canManageTas); a student can neither name
- * themself nor anyone else.
+ * themself nor anyone else, but may list them.
  */
 export const ta: Command<typeof taSchema> = {
   name: 'ta',
@@ -68,8 +69,9 @@ export const ta: Command<typeof taSchema> = {
   taOnly: false,
   mentions: { usage: 'add @member | remove @member | list' },
   prepare(input, { caller, services }) {
-    if (caller.canManageTas !== true) return { ok: false, reply: privateText(manageRefusal(caller)) };
     const parsed = parseInput(input.text, input.options);
+    // Anyone may see who the TAs are; only those the platform trusts may change them.
+    if (caller.canManageTas !== true && (!parsed.ok || parsed.action !== 'list')) return { ok: false, reply: privateText(manageRefusal(caller)) };
     if (!parsed.ok) return { ok: false, reply: privateText(parsed.message) };
     const { action } = parsed;
     const member = parsed.user === null ? null : parseMention(parsed.user);

@@ -65,6 +65,13 @@ describe('/ta on Discord', () => {
     expect(await answerTo('quiz-settings', {}, student)).toMatch(/Only TAs can use \/quiz-settings/);
   });
 
+  it('lets anyone list the TAs, and tells a student refused a change that they can', async () => {
+    const student = newStudent();
+    expect(await answerTo('ta', { params: `remove <@${MANAGER.id}>` }, student)).toMatch(/can name or remove TAs\. Anyone can see them with `\/ta list`\./);
+    expect(await answerTo('ta', { action: 'list' }, student)).toMatch(/^(\*\*TAs of this class\*\*|This class has no TAs named with \/ta yet)/);
+    expect(await answerTo('ta', { params: 'list' }, student)).not.toMatch(/Manage Server/);
+  });
+
   it('refuses a TA by Manage Messages too: TAs do not appoint TAs', async () => {
     expect(await answerTo('ta', { action: 'add', user: `<@${STUDENT.id}>` }, TA)).toMatch(/Manage Server/);
     expect(await store.isTa(CLASS_ID, STUDENT.id)).toBe(false);
