@@ -60,7 +60,7 @@ describe('the render pool, with the real workers', () => {
     // Both workers run below the main thread (nice 10), where the OS lets a thread have its own priority.
     if (existsSync('/proc/thread-self')) {
       const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      // At least: with files sharing a process, another file's pool may still be winding down.
+      // At least two: a pool from an earlier test in this file may still be winding down.
       expect(readdirSync('/proc/self/task').filter((t) => niceOf(t) === RENDER_NICE).length).toBeGreaterThanOrEqual(2);
       expect(niceOf(String(process.pid))).toBeLessThan(RENDER_NICE);
     }
