@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import type { LayersParams } from '../engine/layers/index.ts';
 import type { ReplyImage } from '../reply.ts';
-import type { RenderJob, RenderResult, Stop, WarmUp, WireImage } from './protocol.ts';
+import type { RenderJob, RenderResult, Stop, Stopped, WarmUp, WireImage } from './protocol.ts';
 import { RenderBusyError, type LayersRendered, type Renderer } from './types.ts';
 
 export interface RenderPoolOptions {
@@ -57,6 +57,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Set while closing: called when the worker says it is idle. */
+  onStopped?: () => void;
   current: Pending | null;
   timer: NodeJS.Timeout | null;
   lastError: Error | null;
@@ -99,7 +101,8 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   function spawn(): Slot {
     const worker = new Worker(url);
     const slot: Slot = { worker, current: null, timer: null, lastError: null };
-    worker.on('message', (r: RenderResult) => {
+    worker.on('message', (r: RenderResult | Stopped) => {
+      if ('kind' in r) return slot.onStopped?.();
       const p = settle(slot);
       if (p) {
         if (r.ok) p.resolve('image' in r ? fromWire(r.image) : { report: r.layers.report, facts: r.layers.facts, images: r.layers.images.map(fromWire) });
@@ -207,14 +210,17 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
         slots.slice().map(async (s) => {
           const p = settle(s);
           p?.reject(new Error('the renderer is closed'));
-          // The worker ends after the picture (or warm-up) it is drawing; only one stuck past the bound is cut off.
-          const exited = new Promise<void>((resolve) => s.worker.once('exit', () => resolve()));
+          // Terminated once it has finished the picture (or warm-up) in hand and said so; one stuck past the bound regardless.
+          const idle = new Promise<void>((resolve) => {
+            s.onStopped = resolve;
+            s.worker.once('exit', () => resolve());
+          });
           s.worker.postMessage(stop);
           let timer: NodeJS.Timeout | undefined;
-          const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), stopWaitMs)));
-          const how = await Promise.race([exited, bound]);
+          const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopWaitMs)));
+          await Promise.race([idle, bound]);
           clearTimeout(timer);
-          if (how === 'late') await s.worker.terminate();
+          await s.worker.terminate();
         }),
       );
     },

@@ -17,12 +17,20 @@ export interface WarmUp {
 }
 
 /**
- * Finish what you are doing, then end: a worker terminated in the middle of
- * a canvas call takes the whole process down (a fatal napi error), so a
- * closing pool asks first and terminates only one that does not stop.
+ * Sent by a closing pool. A worker answers it (Stopped) once the job or
+ * warm-up before it is done, and the pool terminates it then: a worker
+ * terminated in the middle of a canvas call takes the whole process down (a
+ * fatal napi error), and one that ends itself with process.exit() once set
+ * off a "double free or corruption" in native teardown, so the thread is
+ * stopped from outside, and only while idle.
  */
 export interface Stop {
   kind: 'stop';
+}
+
+/** A worker's answer to Stop: idle now, nothing in hand. */
+export interface Stopped {
+  kind: 'stopped';
 }
 
 export interface WireImage {

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ReplyImage } from '../reply.ts';
 import { breakdownImage, chartImage, exampleImage } from './images.ts';
 import { LECTURE_EXAMPLE, lectureSpec, workedExample } from '../engine/index.ts';
-import type { RenderJob, RenderResult, Stop, WarmUp, WireImage } from './protocol.ts';
+import type { RenderJob, RenderResult, Stop, Stopped, WarmUp, WireImage } from './protocol.ts';
 import { layersImages } from './layers/images.ts';
 import { layersParams } from '../engine/layers/index.ts';
 import { layersQuizFacts } from '../quiz/layers-questions.ts';
@@ -84,7 +84,10 @@ export function serve(): void {
   let jobs = 0;
   port.on('message', (job: RenderJob | WarmUp | Stop) => {
     if (job.kind === 'warm-up') return warmUp();
-    if (job.kind === 'stop') return process.exit(0);
+    if (job.kind === 'stop') {
+      const stopped: Stopped = { kind: 'stopped' };
+      return port.postMessage(stopped);
+    }
     const result = runJob(job);
     port.postMessage(result, !result.ok ? [] : 'image' in result ? [result.image.png] : result.layers.images.map((i) => i.png));
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
