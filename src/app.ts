@@ -2,8 +2,6 @@ import type { Config } from './config.ts';
 import { createGradbot } from './gradbot.ts';
 import { createHttpApp } from './http/server.ts';
 import type { Logger } from './log.ts';
-import { startDiscord } from './platforms/discord/index.ts';
-import { startSlack } from './platforms/slack/index.ts';
 import { timeLeft, within } from './ops/deadline.ts';
 import type { PlatformHandle } from './platforms/types.ts';
 import { startPlayground } from './platforms/web/index.ts';
@@ -61,8 +59,9 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
   };
 
   try {
-    if (config.discord) platforms.push(await startDiscord(config.discord, deps));
-    if (config.slack) platforms.push(await startSlack(config.slack, deps));
+    // Loaded only when configured: discord.js and Bolt take over a second of start-up between them.
+    if (config.discord) platforms.push(await (await import('./platforms/discord/index.ts')).startDiscord(config.discord, deps));
+    if (config.slack) platforms.push(await (await import('./platforms/slack/index.ts')).startSlack(config.slack, deps));
     if (config.playground) platforms.push(startPlayground(deps));
     http.addReadiness({ name: 'database', check: () => store.writable() });
     http.addReadiness({ name: 'renderer', check: () => renderer.accepting });
