@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { healthyBaseline, simulate, verdictOf } from '../../src/engine/index.ts';
 import { verdictLine } from '../../src/format/verdict.ts';
-import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
 import { parseExplode } from '../../src/params/index.ts';
-import { breakdownAlt, chartAlt, createRenderPool, pngSize, type Renderer } from '../../src/render/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isFollowUp, isThreadStart, startHarness, type Harness } from './harness.ts';
+import { breakdownAlt, chartAlt, createRenderPool, pngSize } from '../../src/render/index.ts';
+import type { Store } from '../../src/store/index.ts';
+import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isFollowUp, isThreadStart, startDiscordRig, type DiscordRig, type Harness } from './harness.ts';
 import { CHANNEL_ID, GUILD_ID } from './standin/ids.ts';
 import { STUDENT, TA, buttonClick, newStudent, slashCommand, type Person } from './standin/interactions.ts';
 import type { RecordedRequest, StandinMessage } from './standin/server.ts';
@@ -17,24 +16,16 @@ import type { RecordedRequest, StandinMessage } from './standin/server.ts';
  */
 const CLASS_ID = `discord:${GUILD_ID}:${CHANNEL_ID}`;
 
+let rig: DiscordRig;
 let store: Store;
-let renderer: Renderer;
-let bot: GradbotCore;
 let h: Harness;
 
 beforeAll(async () => {
-  store = await openStore('sqlite::memory:');
-  renderer = createRenderPool({ size: 1, prewarm: true });
-  bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
-  h = await startHarness(bot);
+  rig = await startDiscordRig(createRenderPool({ size: 1, prewarm: true }));
+  ({ store, h } = rig);
 });
 
-afterAll(async () => {
-  await h?.close();
-  await bot?.close();
-  await renderer?.close();
-  store?.close();
-});
+afterAll(async () => rig?.close());
 
 const requestsFrom = (from: number) => h.standin.requests.slice(from);
 const buttonsOf = (r: RecordedRequest) => (r.json?.components as { components: { custom_id: string; label: string; disabled?: boolean }[] }[]).flatMap((row) => row.components);

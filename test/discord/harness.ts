@@ -1,5 +1,8 @@
 import { createHttpApp } from '../../src/http/server.ts';
 import type { Gradbot } from '../../src/bot.ts';
+import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
+import type { Renderer } from '../../src/render/types.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { TenancyStore } from '../../src/store/tenancy.ts';
 import { startDiscord, type DiscordStartConfig } from '../../src/platforms/discord/index.ts';
@@ -39,6 +42,33 @@ export async function startHarness(bot: Gradbot, opts: { log?: Logger; tenancy?:
       await handle.stop();
       await standin.close();
       await http.close();
+    },
+  };
+}
+
+/** The core as production wires it (an in-memory SQLite store, 10-minute quizzes) behind the harness. */
+export interface DiscordRig {
+  store: Store;
+  renderer: Renderer;
+  bot: GradbotCore;
+  h: Harness;
+  close(): Promise<void>;
+}
+
+export async function startDiscordRig(renderer: Renderer, opts: Parameters<typeof startHarness>[1] = {}): Promise<DiscordRig> {
+  const store = await openStore('sqlite::memory:');
+  const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
+  const h = await startHarness(bot, opts);
+  return {
+    store,
+    renderer,
+    bot,
+    h,
+    async close() {
+      await h.close();
+      await bot.close();
+      await renderer.close();
+      await store.close();
     },
   };
 }

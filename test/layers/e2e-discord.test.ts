@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
-import { createRenderPool, pngSize, type Renderer } from '../../src/render/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isThreadStart, startHarness, type Harness } from '../discord/harness.ts';
+import { createRenderPool, pngSize } from '../../src/render/index.ts';
+import type { Store } from '../../src/store/index.ts';
+import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isThreadStart, startDiscordRig, type DiscordRig, type Harness } from '../discord/harness.ts';
 import { STUDENT, slashCommand } from '../discord/standin/interactions.ts';
 
 /** /layers through the real discord.js client against the local Discord stand-in, the render worker pool doing the run. */
+let rig: DiscordRig;
 let store: Store;
-let renderer: Renderer;
-let bot: GradbotCore;
 let h: Harness;
 
 beforeAll(async () => {
-  store = await openStore('sqlite::memory:');
-  renderer = createRenderPool({ size: 1 });
-  bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
-  h = await startHarness(bot);
+  rig = await startDiscordRig(createRenderPool({ size: 1 }));
+  ({ store, h } = rig);
 });
 
-afterAll(async () => {
-  await h?.close();
-  await bot?.close();
-  await renderer?.close();
-  await store?.close();
-});
+afterAll(async () => rig?.close());
 
 describe('/layers on Discord', () => {
   it('typed options and the params text: defers, edits in three PNGs with alt text, a thread with the quiz', async () => {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGradbot, type GradbotCore } from '../../src/gradbot.ts';
 import { createRenderPool } from '../../src/render/index.ts';
-import type { Renderer } from '../../src/render/types.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { isCallback, isEditOriginal, startHarness, type Harness } from '../discord/harness.ts';
+import type { Store } from '../../src/store/index.ts';
+import { isCallback, isEditOriginal, startDiscordRig, type DiscordRig, type Harness } from '../discord/harness.ts';
 import { buttonClick, newStudent, slashCommand } from '../discord/standin/interactions.ts';
 import type { RecordedRequest } from '../discord/standin/server.ts';
 import { CHANNEL, SIGNING_SECRET, TA_ID, TEAM, startRig, type SlackRig } from '../slack/harness.ts';
@@ -94,23 +92,15 @@ describe('Slack under faults', () => {
 });
 
 describe('Discord under faults', () => {
+  let rig: DiscordRig;
   let store: Store;
-  let renderer: Renderer;
-  let bot: GradbotCore;
   let h: Harness;
   beforeAll(async () => {
-    store = await openStore('sqlite::memory:');
     // Pictures drawn once and handed to every command: this suite is about the wire, not this busy machine's drawing.
-    renderer = await preDrawn(createRenderPool({ size: 1 }));
-    bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: 10, log: { error: () => undefined } });
-    h = await startHarness(bot, { discord: { restRetries: 3, restBackoffMs: 20 } });
+    rig = await startDiscordRig(await preDrawn(createRenderPool({ size: 1 })), { discord: { restRetries: 3, restBackoffMs: 20 } });
+    ({ store, h } = rig);
   });
-  afterAll(async () => {
-    await h?.close();
-    await bot?.close();
-    await renderer?.close();
-    await store?.close();
-  });
+  afterAll(async () => rig?.close());
 
   const ok = (r: RecordedRequest) => r.status >= 200 && r.status < 300;
   const editsOf = (token: string) => h.standin.requests.filter((r) => isEditOriginal(r) && r.path.includes(`/${token}/`) && r.files.length === 2);
