@@ -51,7 +51,8 @@ export async function startApp(config: Config, log: Logger, overrides: AppOverri
     if (!drained) log.warn({ requests: http.inFlight }, 'shutdown: requests still running at the bound; closing them');
     // The core waits for commands and quiz-closed posts in flight.
     if (!(await within(bot.close(), timeLeft(deadline)))) log.warn('shutdown: commands still running at the bound');
-    await renderer.close();
+    // What is left of the bound, less the store's second: a worker is never ended in the middle of a picture before then.
+    await renderer.close(timeLeft(deadline));
     // Closing the last connection checkpoints SQLite's write-ahead log into the database file.
     await store.close();
     if (!drained) http.server.closeAllConnections();

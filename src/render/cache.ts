@@ -168,11 +168,11 @@ export function createRenderCache(inner: Renderer, opts: RenderCacheOptions): Ca
     stats() {
       return { hits, shared, misses, bytes, entries: entries.size, evictions };
     },
-    async close() {
+    async close(waitMs?: number) {
       closed = true;
       entries.clear();
       bytes = 0;
-      await inner.close();
+      await inner.close(waitMs);
     },
   };
 }

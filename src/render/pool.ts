@@ -31,7 +31,13 @@ export interface RenderPoolOptions {
    * about a second, which a class's first burst after a restart would wait for.
    */
   prewarm?: boolean;
-  /** How long close() lets a worker finish its picture and stop before terminating it. Default 5 s. */
+  /**
+   * How long close() lets a worker finish its picture and stop before
+   * terminating it, when close() is not given a bound. Default 20 s (the
+   * default GRADBOT_SHUTDOWN_SECONDS): terminating a worker inside a canvas
+   * call aborts the whole process, and on a loaded machine one picture of a
+   * worker at nice 10 can take seconds.
+   */
   stopWaitMs?: number;
   /** The worker's entry module (JavaScript that loads its own TypeScript, see worker-entry.mjs); tests substitute their own. */
   workerUrl?: URL;
@@ -79,7 +85,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
   const size = Math.max(1, opts.size ?? availableParallelism());
   const maxQueue = Math.max(0, opts.maxQueue ?? 4 * size);
   const timeoutMs = opts.jobTimeoutMs ?? 60_000;
-  const stopWaitMs = opts.stopWaitMs ?? 5_000;
+  const stopWaitMs = opts.stopWaitMs ?? 20_000;
   const url = opts.workerUrl ?? new URL('./worker-entry.mjs', import.meta.url);
   const slots: Slot[] = [];
   const queue: Pending[] = [];
@@ -201,7 +207,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
     get accepting() {
       return !closed && hasRoom();
     },
-    async close() {
+    async close(waitMs = stopWaitMs) {
       closed = true;
       waitingRequests = 0;
       for (const p of queue.splice(0)) p.reject(new Error('the renderer is closed'));
@@ -217,7 +223,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
           });
           s.worker.postMessage(stop);
           let timer: NodeJS.Timeout | undefined;
-          const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopWaitMs)));
+          const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs))));
           await Promise.race([idle, bound]);
           clearTimeout(timer);
           await s.worker.terminate();

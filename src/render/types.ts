@@ -38,7 +38,12 @@ export interface Renderer {
    * this method, `accepting` answers for every request.
    */
   accepts?(request: RenderRequest): boolean;
-  close(): Promise<void>;
+  /**
+   * Stops taking work and ends the workers once the picture in hand is done.
+   * `waitMs` bounds that wait (a pool's own default otherwise): the shutdown
+   * passes what is left of GRADBOT_SHUTDOWN_SECONDS.
+   */
+  close(waitMs?: number): Promise<void>;
 }
 
 export class RenderBusyError extends Error {

@@ -34,21 +34,19 @@ export function runJob(job: RenderJob): RenderResult {
 
 /**
  * The first picture of a thread costs several times a later one (MathJax's
- * first typesetting, Chart.js's first layout, V8 compiling the drawing code).
- * Failures here are not reported: the first real job will meet them and say so.
+ * first typesetting, Chart.js's first layout, V8 compiling the drawing code),
+ * so a new worker draws one of each kind. One per turn of the thread's event
+ * loop: a job or a stop that arrives meanwhile is served after the picture in
+ * hand, not after the whole warm-up (a stop must never wait for a terminate
+ * in the middle of a canvas call, which aborts the process). Failures here
+ * are not reported: the first real job will meet them and say so.
  */
-function warmUp(): void {
-  try {
-    const spec = lectureSpec();
-    breakdownImage(spec);
-    chartImage(spec);
-    exampleImage(workedExample(LECTURE_EXAMPLE.factors, LECTURE_EXAMPLE.w, LECTURE_EXAMPLE.lr));
-    const { report } = layersImages(layersParams({ depth: 3, width: 8, batch: 4, steps: 3 }));
-    layersQuizFacts(report.run);
-  } catch {
-    // See above.
-  }
-}
+const WARM_UP: readonly (() => void)[] = [
+  () => breakdownImage(lectureSpec()),
+  () => chartImage(lectureSpec()),
+  () => exampleImage(workedExample(LECTURE_EXAMPLE.factors, LECTURE_EXAMPLE.w, LECTURE_EXAMPLE.lr)),
+  () => layersQuizFacts(layersImages(layersParams({ depth: 3, width: 8, batch: 4, steps: 3 })).report.run),
+];
 
 /**
  * Every picture leaves native memory behind (formula bitmaps, librsvg
@@ -82,15 +80,38 @@ export function serve(): void {
   lowerThisThreadPriority();
   const gc = collector();
   let jobs = 0;
-  port.on('message', (job: RenderJob | WarmUp | Stop) => {
-    if (job.kind === 'warm-up') return warmUp();
-    if (job.kind === 'stop') {
-      const stopped: Stopped = { kind: 'stopped' };
-      return port.postMessage(stopped);
-    }
+  let warming: (() => void)[] = [];
+  // A job that arrives during the warm-up waits for it to finish, as it waited in the port when the warm-up was one call.
+  const held: RenderJob[] = [];
+  const answer = (job: RenderJob) => {
     const result = runJob(job);
     port.postMessage(result, !result.ok ? [] : 'image' in result ? [result.image.png] : result.layers.images.map((i) => i.png));
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
     if (gc && ++jobs % COLLECT_EVERY === 0) setImmediate(gc);
+  };
+  const warmStep = () => {
+    try {
+      warming.shift()?.();
+    } catch {
+      // See WARM_UP.
+    }
+    if (warming.length > 0) return void setImmediate(warmStep);
+    for (const job of held.splice(0)) answer(job);
+  };
+  port.on('message', (job: RenderJob | WarmUp | Stop) => {
+    if (job.kind === 'warm-up') {
+      warming = [...WARM_UP];
+      return void setImmediate(warmStep);
+    }
+    if (job.kind === 'stop') {
+      // Between two steps of JavaScript: nothing is being drawn now, and nothing more will be (the pool has already
+      // failed any job it sent, as closed).
+      warming = [];
+      held.length = 0;
+      const stopped: Stopped = { kind: 'stopped' };
+      return port.postMessage(stopped);
+    }
+    if (warming.length > 0) held.push(job);
+    else answer(job);
   });
 }

@@ -33,8 +33,8 @@ async function start(url: string, name: string): Promise<Instance> {
 
 async function stop(i: Instance): Promise<void> {
   i.proc.child.kill('SIGTERM');
-  const { code } = await i.proc.exited;
-  expect(code).toBe(0);
+  const { code, signal } = await i.proc.exited;
+  expect({ code, signal }, `a graceful stop; stderr: ${i.proc.stderr.join('\n').slice(-2000)}`).toEqual({ code: 0, signal: null });
 }
 
 const user = (id: string) => ({ id, name: id, isTA: false });

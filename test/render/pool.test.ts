@@ -146,9 +146,9 @@ describe('the render pool, with a stand-in worker', () => {
     const { execFile } = await import('node:child_process');
     const script = new URL('./fixtures/close-while-drawing.mts', import.meta.url).pathname;
     const r = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stderr }));
+      const child = execFile(process.execPath, ['--import', 'tsx', script], { timeout: 80_000 }, (_e, _out, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stderr }));
     });
     expect(r.stderr).not.toMatch(/FATAL/);
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
-  });
+  }, 90_000);
 });
