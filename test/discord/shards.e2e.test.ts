@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
-import { cleanEnv, watch, type Watched } from '../ops/process.ts';
+import { cleanEnv, watch, type LogLine, type Watched } from '../ops/process.ts';
 import { isEditOriginal } from './harness.ts';
 import { BOT_TOKEN, CHANNEL2_ID, CHANNEL_ID, GUILD2_ID, GUILD_ID } from './standin/ids.ts';
 import { STUDENT, slashCommand } from './standin/interactions.ts';
@@ -98,8 +98,11 @@ describe('two shards in two processes', () => {
     const [e0, e1] = await Promise.all([answered(onShard0.token), answered(onShard1.token)]);
     expect(e0.json?.content).toMatch(/Exploding/);
     expect(e1.json?.content).toMatch(/Exploding/);
-    // Each interaction reached one process only, the one whose shard carries that server.
-    const commandLines = (p: Watched) => p.logs.filter((l) => l.msg === 'command' && l.command === 'explode').map((l) => String(l.class));
+    // Each interaction reached one process only, the one whose shard carries that server. The command's log
+    // line can reach this process's pipe after the stand-in has seen the reply: wait for one from each.
+    const isExplode = (l: LogLine) => l.msg === 'command' && l.command === 'explode';
+    await Promise.all(procs.map((p) => p.waitForLog(isExplode, "its /explode's command line")));
+    const commandLines = (p: Watched) => p.logs.filter(isExplode).map((l) => String(l.class));
     expect(commandLines(procs[0]!)).toEqual([`discord:${GUILD2_ID}:${CHANNEL2_ID}`]);
     expect(commandLines(procs[1]!)).toEqual([`discord:${GUILD_ID}:${CHANNEL_ID}`]);
   }, 90_000);

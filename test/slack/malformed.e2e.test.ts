@@ -97,7 +97,9 @@ describe('signed slash commands with fields missing or repeated', () => {
       expect(res.status).toBe(200);
       expect(ackText(res.text)).toMatch(/didn't say who ran this command/);
       await new Promise((r) => setTimeout(r, 100));
-      expect(rig.standin.calls.slice(from).filter((c) => c.kind === 'api' && c.method === 'chat.postMessage' && c.args.thread_ts === undefined)).toHaveLength(0);
+      // An earlier test's reply can still be arriving on a loaded machine; its footer names its own student.
+      const earlier = (c: ApiCall) => /<@U0(TWICE|NOTEXT)>/.test(JSON.stringify(c.args.blocks));
+      expect(rig.standin.calls.slice(from).filter((c) => c.kind === 'api' && c.method === 'chat.postMessage' && c.args.thread_ts === undefined && !earlier(c))).toHaveLength(0);
     }
   });
 
