@@ -91,7 +91,7 @@ export async function checkMathJax(): Promise<Finding> {
 
 /** One real /explode through a one-worker pool: the same path a student's command takes. */
 export async function checkRenderPool(): Promise<Finding> {
-  const { createRenderPool, pngSize } = await import('../render/index.ts');
+  const [{ createRenderPool }, { pngSize }] = await Promise.all([import('../render/pool.ts'), import('../render/png-size.ts')]);
   const { parseExplode } = await import('../params/index.ts');
   const pool = createRenderPool({ size: 1, jobTimeoutMs: 60_000 });
   try {

@@ -3,12 +3,7 @@ import type { ReplyImage } from '../reply.ts';
 import { breakdownAlt, renderBreakdownPng } from './breakdown.ts';
 import { chartAlt, renderChartPng } from './chart.ts';
 import { exampleAlt, renderExamplePng } from './example.ts';
-
-/** Width and height from a PNG's IHDR chunk. */
-export function pngSize(png: Uint8Array): { width: number; height: number } {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-}
+import { pngSize } from './png-size.ts';
 
 function image(name: string, png: Buffer, alt: string): ReplyImage {
   return { name, png, alt, ...pngSize(png) };

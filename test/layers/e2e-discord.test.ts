@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRenderPool, pngSize } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
+import { pngSize } from '../../src/render/png-size.ts';
 import type { Store } from '../../src/store/index.ts';
 import { PNG_SIGNATURE, isCallback, isChannelPost, isEditOriginal, isThreadStart, startDiscordRig, type DiscordRig, type Harness } from '../discord/harness.ts';
 import { STUDENT, slashCommand } from '../discord/standin/interactions.ts';

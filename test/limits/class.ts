@@ -1,5 +1,5 @@
 import { createGradbot } from '../../src/gradbot.ts';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { parseExplode } from '../../src/params/index.ts';
 import { SLACK_POST_RULE } from '../../src/platforms/slack/paced.ts';

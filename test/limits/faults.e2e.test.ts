@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import type { Store } from '../../src/store/index.ts';
 import { isCallback, isEditOriginal, startDiscordRig, type DiscordRig, type Harness } from '../discord/harness.ts';
 import { buttonClick, newStudent, slashCommand } from '../discord/standin/interactions.ts';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { nodeIO } from '../../src/cli/node-io.ts';
-import { pngSize } from '../../src/render/images.ts';
+import { pngSize } from '../../src/render/png-size.ts';
 import { PNG_SIGNATURE } from './helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gradbot-out-'));

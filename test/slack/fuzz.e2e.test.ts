@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import { preDrawn } from '../limits/class.ts';
 import { CHANNEL, SIGNING_SECRET, TEAM, startRig, type SlackRig } from './harness.ts';
 import { blockActionsBody, postSigned, slashCommandBody } from './sign.ts';

@@ -6,7 +6,7 @@ import type { PlatformHandle } from '../../src/platforms/types.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import type { Gradbot } from '../../src/bot.ts';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import { SlackStandIn, type StandInOptions } from './standin.ts';
 
 /** Slack's pace scaled up twenty times, so tests that send many commands stay fast. */

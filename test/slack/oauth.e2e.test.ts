@@ -10,7 +10,7 @@ import { createHttpApp, type HttpApp } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startSlack } from '../../src/platforms/slack/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import type { Renderer } from '../../src/render/types.ts';
 import { installationContext, openStore, type Store } from '../../src/store/index.ts';
 import { eventCallback, postSigned, postSignedJson, slashCommandBody } from './sign.ts';

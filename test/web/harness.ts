@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/log.ts';
 import { startPlayground } from '../../src/platforms/web/index.ts';
 import type { WebMessage, WebUser } from '../../src/platforms/web/index.ts';
 import type { PlatformHandle } from '../../src/platforms/types.ts';
-import { createRenderPool } from '../../src/render/index.ts';
+import { createRenderPool } from '../../src/render/pool.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 export const ADA: WebUser = { id: 'ada', name: 'ada', isTA: false };

@@ -1,6 +1,6 @@
 import { layersReport, type LayersParams, type LayersReport } from '../../engine/layers/index.ts';
 import type { ReplyImage } from '../../reply.ts';
-import { pngSize } from '../images.ts';
+import { pngSize } from '../png-size.ts';
 import { activationsAlt, renderActivationsPng } from './activations.ts';
 import { gradientAlt, renderGradientPng } from './gradient.ts';
 import { renderTrainingPng, trainingAlt } from './training.ts';
