@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 import { LongFirstSequencer } from './test/sequencer.ts';
 
 /**
- * Files that load neither a platform client (discord.js, Bolt) nor the app,
- * start no process and open no socket: the engine, parameters, quizzes,
- * pictures drawn in-process, the stores. They share one module graph per
+ * Files that load no platform client (discord.js, Bolt) and start no
+ * process: the engine, parameters, quizzes, pictures drawn in-process, the
+ * stores, the core's log lines, the playground's health checks. They share one module graph per
  * worker (`isolate: false`), so canvas, Chart.js, MathJax and the stores are
  * loaded once per worker instead of once per file: about 30 s less CPU.
  * Everything else keeps a fresh module graph per file: sharing discord.js
@@ -29,6 +29,10 @@ const SHARED = [
   'test/ops/turns.test.ts',
   'test/ops/stray.test.ts',
   'test/limits/pacing.test.ts',
+  'test/ops/command-log.test.ts',
+  'test/ops/secret-box.test.ts',
+  'test/ops/dockerfile.test.ts',
+  'test/ops/health.test.ts',
 ];
 
 /**

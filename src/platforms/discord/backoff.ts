@@ -10,10 +10,12 @@ export interface BackoffOptions {
   baseMs?: number;
   maxMs?: number;
   random?: () => number;
+  /** Waits ms; tests record the waits instead of timing them. */
+  sleep?: (ms: number) => Promise<void>;
   inner?: MakeRequest;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Seconds in a Retry-After header, when a 503 carries one. */
 function retryAfterMs(res: ResponseLike): number | null {
@@ -35,6 +37,7 @@ export function withBackoff(opts: BackoffOptions): MakeRequest {
   const base = opts.baseMs ?? 250;
   const max = opts.maxMs ?? 4000;
   const random = opts.random ?? Math.random;
+  const sleep = opts.sleep ?? wait;
   const delay = (attempt: number) => {
     const step = Math.min(max, base * 2 ** attempt);
     return step / 2 + random() * (step / 2);
