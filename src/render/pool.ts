@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunSpec, WorkedExample } from '../engine/index.ts';
 import type { LayersParams } from '../engine/layers/index.ts';
 import type { ReplyImage } from '../reply.ts';
+import { within } from '../ops/deadline.ts';
 import type { RenderJob, RenderResult, Stop, Stopped, WarmUp, WireImage } from './protocol.ts';
 import { RenderBusyError, type LayersRendered, type Renderer } from './types.ts';
 
@@ -222,10 +223,7 @@ export function createRenderPool(opts: RenderPoolOptions = {}): Renderer {
             s.worker.once('exit', () => resolve());
           });
           s.worker.postMessage(stop);
-          let timer: NodeJS.Timeout | undefined;
-          const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs))));
-          await Promise.race([idle, bound]);
-          clearTimeout(timer);
+          await within(idle, Math.max(0, waitMs));
           await s.worker.terminate();
         }),
       );
