@@ -31,9 +31,7 @@ export interface AppOverrides {
  */
 export async function startApp(config: Config, log: Logger, overrides: AppOverrides = {}): Promise<AppHandle> {
   const store = overrides.store ?? (await openStore(config.databaseUrl));
-  const renderer =
-    // Warmed at once: a class's first burst after a restart would otherwise wait about a second more.
-    overrides.renderer ?? configuredRenderer(config.render, { prewarm: true });
+  const renderer = overrides.renderer ?? configuredRenderer(config.render);
   const bot = createGradbot({ services: { renderer, store, now: Date.now }, quizMinutes: config.quizMinutes, quizSweepMs: config.quizSweepSeconds * 1000, cooldownSeconds: config.cooldownSeconds, log });
   const http = createHttpApp();
   const platforms: PlatformHandle[] = [];

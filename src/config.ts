@@ -69,6 +69,10 @@ export const envSchema = z.object({
   GRADBOT_RENDER_WORKERS: count('GRADBOT_RENDER_WORKERS', 0, 64).default(0),
   GRADBOT_RENDER_QUEUE: count('GRADBOT_RENDER_QUEUE', 1, 10000).default(120),
   GRADBOT_RENDER_CACHE_MB: count('GRADBOT_RENDER_CACHE_MB', 0, 4096).default(64),
+  GRADBOT_RENDER_PREWARM: z
+    .enum(['0', '1', 'true', 'false', ''], { message: 'GRADBOT_RENDER_PREWARM must be 1 or true (the default), 0 or false' })
+    .default('')
+    .transform((s) => s !== '0' && s !== 'false'),
   GRADBOT_SHUTDOWN_SECONDS: count('GRADBOT_SHUTDOWN_SECONDS', 1, 600).default(20),
   GRADBOT_QUIZ_SWEEP_SECONDS: count('GRADBOT_QUIZ_SWEEP_SECONDS', 1, 3600).default(10),
   // Read directly by the CLI and the entry point (stack traces on internal errors); listed so it is not warned about.
@@ -124,7 +128,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   quizMinutes: number;
   cooldownSeconds: number;
-  render: { workers: number; queue: number; cacheMb: number };
+  render: { workers: number; queue: number; cacheMb: number; prewarm: boolean };
   shutdownSeconds: number;
   /** How often each instance looks for open quizzes another instance opened, to arm a timer of its own. */
   quizSweepSeconds: number;
@@ -202,7 +206,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv): ConfigResult {
     logLevel: e.LOG_LEVEL,
     quizMinutes: e.GRADBOT_QUIZ_MINUTES,
     cooldownSeconds: e.GRADBOT_COOLDOWN_SECONDS,
-    render: { workers: e.GRADBOT_RENDER_WORKERS, queue: e.GRADBOT_RENDER_QUEUE, cacheMb: e.GRADBOT_RENDER_CACHE_MB },
+    render: { workers: e.GRADBOT_RENDER_WORKERS, queue: e.GRADBOT_RENDER_QUEUE, cacheMb: e.GRADBOT_RENDER_CACHE_MB, prewarm: e.GRADBOT_RENDER_PREWARM },
     shutdownSeconds: e.GRADBOT_SHUTDOWN_SECONDS,
     quizSweepSeconds: e.GRADBOT_QUIZ_SWEEP_SECONDS,
   };

@@ -53,7 +53,7 @@ export function productionBot(dbPath: string): BenchBot {
   const loaded = loadConfig({ ...process.env, DATABASE_URL: `sqlite:${dbPath}` });
   if (!loaded.ok) throw new Error(`bench: the environment is not a valid gradbot configuration: ${loaded.problems.join('; ')}`);
   const { config } = loaded;
-  const renderer = configuredRenderer(config.render, { prewarm: true });
+  const renderer = configuredRenderer(config.render);
   const cached = 'stats' in renderer ? (renderer as CachedRenderer) : null;
   let uncachedRenders = 0;
   const counted: Renderer = cached ?? {

@@ -10,14 +10,21 @@ export interface RenderSettings {
   queue: number;
   /** Megabytes of PNGs cached; 0 turns the cache off. */
   cacheMb: number;
+  /**
+   * Start the workers at once and have each draw a picture of every kind, so
+   * a class's first burst after a restart does not wait about a second more;
+   * off, a worker starts with the first picture (an instance that only serves
+   * quizzes then never holds a drawing thread's memory).
+   */
+  prewarm: boolean;
 }
 
 /** The renderer a running bot uses (and the bench measures): the worker pool behind the render cache. */
-export function configuredRenderer(settings: RenderSettings, opts: { prewarm?: boolean } = {}): Renderer {
+export function configuredRenderer(settings: RenderSettings): Renderer {
   const pool = createRenderPool({
     ...(settings.workers > 0 ? { size: settings.workers } : {}),
     maxQueue: settings.queue,
-    prewarm: opts.prewarm ?? false,
+    prewarm: settings.prewarm,
   });
   return withRenderCache(pool, settings.cacheMb);
 }

@@ -39,6 +39,8 @@ function start(shardIds: string): Watched {
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${dbPath}`,
       GRADBOT_RENDER_WORKERS: '1',
+      // One /explode each: its worker starts with that picture, without the warm-up's throwaway pictures.
+      GRADBOT_RENDER_PREWARM: '0',
       GRADBOT_COOLDOWN_SECONDS: '0',
       GRADBOT_QUIZ_SWEEP_SECONDS: '1',
       LOG_LEVEL: 'info',

@@ -20,6 +20,17 @@ describe('configuration', () => {
     }
   });
 
+  it('warms the render threads at start unless GRADBOT_RENDER_PREWARM is 0 or false, naming the variable for anything else', () => {
+    const d = loadConfig({});
+    expect(d.ok && d.config.render.prewarm).toBe(true);
+    for (const [value, prewarm] of [['1', true], ['true', true], ['', true], ['0', false], ['false', false]] as const) {
+      const r = loadConfig({ GRADBOT_RENDER_PREWARM: value });
+      expect(r.ok && r.config.render.prewarm, value).toBe(prewarm);
+    }
+    const b = loadConfig({ GRADBOT_RENDER_PREWARM: 'later' });
+    expect(!b.ok && b.problems.join('\n')).toMatch(/GRADBOT_RENDER_PREWARM must be 1 or true \(the default\), 0 or false/);
+  });
+
   it('names every problem in one result, never echoing a token', () => {
     const r = loadConfig({ PORT: 'eighty', DISCORD_TOKEN: 'not-a-token', SLACK_BOT_TOKEN: 'xoxb-secret-value', LOG_LEVEL: 'loud' });
     expect(r.ok).toBe(false);

@@ -57,7 +57,7 @@ const apps: AppHandle[] = [];
 let databaseUrl: string | null = null;
 
 function config(env: Record<string, string>): Config {
-  const r = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace', GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', ...env });
+  const r = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace', GRADBOT_RENDER_WORKERS: '1', GRADBOT_RENDER_PREWARM: '0', GRADBOT_COOLDOWN_SECONDS: '0', ...env });
   if (!r.ok) throw new Error(r.problems.join('; '));
   return r.config;
 }
