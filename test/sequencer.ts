@@ -17,7 +17,6 @@ export const LONG_FIRST = [
   'test/limits/faults.e2e.test.ts',
   'test/ops/shutdown.test.ts',
   'test/limits/class.e2e.test.ts',
-  'test/layers/browser.test.ts',
   'test/ops/doctor.test.ts',
 ];
 

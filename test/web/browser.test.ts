@@ -5,7 +5,9 @@ import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM, IN_CI } from './chromium.ts';
 import { startTestPlayground, type Playground } from './harness.ts';
 
 /**
- * The playground in a real browser: Debian's chromium driven by playwright-core,
+ * The playground in a real browser (/explode, the phone width, markup, /layers:
+ * one chromium and one playground for all, as each start costs seconds of CPU):
+ * Debian's chromium driven by playwright-core,
  * against the real core, renderer and a temporary SQLite store. Under CI a
  * missing chromium is a failure (scripts/setup.sh --browser installs it);
  * locally the test skips and says how to get it. CHROMIUM_PATH points elsewhere.
@@ -153,6 +155,33 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     expect(await text.locator('strong').textContent()).toBe('loud');
     expect(await text.locator('code').textContent()).toBe('w=500');
     expect(await page.title()).not.toBe('1');
+    await page.close();
+  });
+
+  it('/layers: the popup offers it; the reply shows three pictures with alt text and the quiz in its thread', async () => {
+    const page = await open({ width: 1280, height: 900 });
+    const input = page.getByRole('combobox', { name: 'Message' });
+    await input.pressSequentially('/lay');
+    await expect.poll(() => page.locator('#suggest [role="option"]').first().textContent()).toContain('/layers');
+    await page.keyboard.press('Tab');
+    expect(await input.inputValue()).toBe('/layers ');
+    await input.pressSequentially('preset=small-random depth=4 width=6 batch=3 steps=');
+    await expect.poll(() => page.locator('#hint').textContent()).toMatch(/gradient-descent steps/);
+    await input.pressSequentially('2');
+    await page.keyboard.press('Enter');
+
+    const reply = page.locator('#messages > li.msg.bot:has(.images)').last();
+    await expect.poll(() => reply.locator('.text').textContent()).toMatch(/Vanishing: each tanh layer multiplies the gradient/);
+    const images = reply.locator('.images img');
+    expect(await images.count()).toBe(3);
+    await expect.poll(() => images.evaluateAll((imgs) => imgs.every((i) => (i as Img).complete && (i as Img).naturalWidth === 1200))).toBe(true);
+    const alts = await images.evaluateAll((imgs) => imgs.map((i) => (i as Img).alt));
+    expect(alts.every((a) => a.length > 40)).toBe(true);
+    const choices = reply.locator('.thread .quiz button.choice');
+    expect(await choices.count()).toBeGreaterThanOrEqual(3);
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await reply.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: new URL('playground-layers.png', ARTIFACTS).pathname });
     await page.close();
   });
 
