@@ -7,9 +7,7 @@ import { LongFirstSequencer } from './test/sequencer.ts';
  * stores, the core's log lines, the playground's health checks. They share one module graph per
  * worker (`isolate: false`), so canvas, Chart.js, MathJax and the stores are
  * loaded once per worker instead of once per file: about 30 s less CPU.
- * Everything else keeps a fresh module graph per file: sharing discord.js
- * between files handed one file's undici FormData to another's fetch (a
- * shuffled run of the Discord files with --no-isolate fails a dozen tests).
+ * The files that start processes or a browser keep a fresh module graph each.
  */
 const SHARED = [
   'test/engine/**/*.test.ts',
@@ -36,11 +34,22 @@ const SHARED = [
 ];
 
 /**
- * Files that run the Slack adapter (Bolt) against the Slack stand-in, and
- * nothing of Discord's: they share Bolt, the stand-in and the render stack
- * the same way, in a project of their own.
+ * Files that run the platform adapters (Bolt, discord.js) against their
+ * stand-ins in-process: they share the platform clients, the stand-ins and
+ * the render stack the same way, in a project of their own (each file starts
+ * and closes its own stand-ins; runs with the files shuffled pass).
  */
-const SLACK = ['test/slack/**/*.test.ts', 'test/layers/e2e-slack.test.ts'];
+const PLATFORMS = [
+  'test/slack/**/*.test.ts',
+  'test/layers/e2e-slack.test.ts',
+  // All of Discord's but the shards test, which starts gradbot processes.
+  'test/discord/!(shards.e2e).test.ts',
+  'test/layers/e2e-discord.test.ts',
+  'test/limits/*.e2e.test.ts',
+  'test/ops/unlocated-quiz.test.ts',
+  'test/params/clip.test.ts',
+  'test/web/api.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -58,8 +67,8 @@ export default defineConfig({
     sequence: { sequencer: LongFirstSequencer },
     projects: [
       { extends: true, test: { name: 'shared', include: SHARED, isolate: false } },
-      { extends: true, test: { name: 'slack', include: SLACK, exclude: SHARED, isolate: false } },
-      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SHARED, ...SLACK] } },
+      { extends: true, test: { name: 'platforms', include: PLATFORMS, exclude: SHARED, isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SHARED, ...PLATFORMS] } },
     ],
   },
 });

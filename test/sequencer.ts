@@ -26,14 +26,17 @@ const rank = (spec: TestSpecification): number => {
 };
 
 /**
- * The long files first, then the files that share one module graph per
- * worker, project by project (vitest hands a worker's shared graph on only
- * to a next file of the same project), then the rest. Projects are not run one after
- * another, as vitest's own sequencer does: all three workers stay busy.
+ * The long files first, then the other files with a fresh module graph each
+ * (they mostly wait on child processes, which is better done while others
+ * compute than in a tail of its own), then the files that share one module
+ * graph per worker, project by project (vitest hands a worker's shared graph
+ * on only to a next file of the same project): many short CPU-bound files,
+ * which end the run evenly. Projects are not run one after another, as
+ * vitest's own sequencer does: all three workers stay busy.
  */
 export class LongFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const shared = (s: TestSpecification) => (s.project.config.isolate === false ? 0 : 1);
+    const shared = (s: TestSpecification) => (s.project.config.isolate === false ? 1 : 0);
     return [...files].sort(
       (a, b) => rank(a) - rank(b) || shared(a) - shared(b) || a.project.name.localeCompare(b.project.name) || a.moduleId.localeCompare(b.moduleId),
     );

@@ -57,7 +57,7 @@ const apps: AppHandle[] = [];
 let databaseUrl: string | null = null;
 
 function config(env: Record<string, string>): Config {
-  const r = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace', GRADBOT_RENDER_WORKERS: '1', GRADBOT_RENDER_PREWARM: '0', GRADBOT_COOLDOWN_SECONDS: '0', ...env });
+  const r = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace', GRADBOT_RENDER_WORKERS: '1', GRADBOT_COOLDOWN_SECONDS: '0', ...env });
   if (!r.ok) throw new Error(r.problems.join('; '));
   return r.config;
 }
@@ -90,7 +90,8 @@ const quizPostSince = (from: number) => (): ApiCall | undefined => slack.calls.s
 
 async function discordRound(): Promise<void> {
   const from = sendDiscord(slashCommand(discord, 'explode', { w: { type: 'number', value: 500 }, params: { type: 'string', value: 'lr=0.01' } }, STUDENT));
-  await discord.waitFor(isEditOriginal, { from });
+  // The pictures: the render thread runs at nice 10, so on a machine busy with other tests they may take a while.
+  await discord.waitFor(isEditOriginal, { from, timeoutMs: 60_000 });
   const quizPost: RecordedRequest = await discord.waitFor(isChannelPost, { from });
   const threadId = /^\/channels\/(\d+)\/messages$/.exec(quizPost.path)?.[1];
   const posted = [...discord.messages.values()].find((m) => m.channel_id === threadId && m.components.length > 0);
@@ -111,7 +112,7 @@ async function slackHttpRound(port: number): Promise<void> {
   const from = slack.calls.length;
   const body = slashCommandBody({ command: '/explode', text: 'w=500 lr=0.01', userId: 'U0ANA', teamId: TEAM, channelId: CHANNEL, responseUrl: slack.responseUrl('h1') });
   expect((await postSigned(events, SLACK_SIGNING_SECRET, body)).status).toBe(200);
-  const quiz = await slack.waitFor('the quiz on Slack', quizPostSince(from));
+  const quiz = await slack.waitFor('the quiz on Slack', quizPostSince(from), 60_000);
   const click = blockActionsBody({ actionId: buttonsOf(quiz)[0]!.action_id, userId: 'U0BEA', teamId: TEAM, channelId: CHANNEL, messageTs: String(quiz.response.ts), threadTs: String(quiz.args.thread_ts), responseUrl: slack.responseUrl('h2') });
   const clicked = slack.calls.length;
   expect((await postSigned(events, SLACK_SIGNING_SECRET, click)).status).toBe(200);
@@ -156,7 +157,7 @@ describe('no secrets in the logs of a full run', () => {
     const running = records().find((r) => typeof r.msg === 'string' && r.msg.startsWith('gradbot running'));
     if (databaseUrl) expect(running?.database).toBe(databaseUrl.replace(/:[^:@/]+@/, ':***@'));
     await app.stop();
-  });
+  }, 120_000);
 
   it('Slack over Socket Mode (the app token), and a bot token Slack refuses at start-up', async () => {
     const app = await startApp(config({ SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL: slack.apiUrl }), log);
@@ -164,7 +165,7 @@ describe('no secrets in the logs of a full run', () => {
     const from = slack.calls.length;
     const payload = { team_id: TEAM, channel_id: CHANNEL, user_id: 'U0SOCK', user_name: 'sock', command: '/explode', text: 'w=500', api_app_id: 'A0001', response_url: slack.responseUrl('s1'), trigger_id: 'trig.1' };
     slack.sendEnvelope('slash_commands', payload);
-    const quiz = await slack.waitFor('the quiz over Socket Mode', quizPostSince(from));
+    const quiz = await slack.waitFor('the quiz over Socket Mode', quizPostSince(from), 60_000);
     const clicked = slack.calls.length;
     slack.sendEnvelope('interactive', blockActionsPayload({ actionId: buttonsOf(quiz)[0]!.action_id, userId: 'U0SOCK', teamId: TEAM, channelId: CHANNEL, messageTs: String(quiz.response.ts), threadTs: String(quiz.args.thread_ts), responseUrl: slack.responseUrl('s2') }));
     await slack.waitFor('the answer feedback', () => slack.calls.slice(clicked).find((c) => c.kind === 'api' && c.method === 'chat.postEphemeral'));
@@ -174,7 +175,7 @@ describe('no secrets in the logs of a full run', () => {
     await expect(refused).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/);
     const message = await refused.catch((e: unknown) => String(e));
     expect(message).not.toContain(WRONG_SLACK_BOT_TOKEN);
-  });
+  }, 120_000);
 
   it('the captured logs (trace level) hold every per-command line and not one secret', () => {
     const text = captured.join('');

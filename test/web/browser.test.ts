@@ -170,8 +170,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await input.pressSequentially('2');
     await page.keyboard.press('Enter');
 
-    const reply = page.locator('#messages > li.msg.bot:has(.images)').last();
-    await expect.poll(() => reply.locator('.text').textContent()).toMatch(/Vanishing: each tanh layer multiplies the gradient/);
+    // The channel's history holds the /explode reply of the first test: wait for this command's own.
+    const reply = page.locator('#messages > li.msg.bot:has(.images)', { hasText: 'used /layers' }).last();
+    await reply.waitFor();
+    expect(await reply.locator('.text').textContent()).toMatch(/Vanishing: each tanh layer multiplies the gradient/);
     const images = reply.locator('.images img');
     expect(await images.count()).toBe(3);
     await expect.poll(() => images.evaluateAll((imgs) => imgs.every((i) => (i as Img).complete && (i as Img).naturalWidth === 1200))).toBe(true);
