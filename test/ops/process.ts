@@ -31,6 +31,12 @@ export interface Watched {
 
 export function watch(args: string[], env: NodeJS.ProcessEnv): Watched {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // If this test process dies without stopping the child (vitest tearing a worker down, a crash), the child goes too
+  // instead of running on as an orphan: two shard processes and two instances once did, for an hour, after a run.
+  if (child.pid) {
+    const reaper = spawn('bash', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null`], { detached: true, stdio: 'ignore' });
+    reaper.unref();
+  }
   const stdout: string[] = [];
   const stderr: string[] = [];
   const logs: LogLine[] = [];
