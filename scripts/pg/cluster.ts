@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { whenThisProcessIsGone } from '../watchdog.ts';
 
 const run = promisify(execFile);
 
@@ -91,8 +92,7 @@ export async function startCluster(opts: { bin?: string } = {}): Promise<Cluster
   }
   // If this process dies without stop() (a test run killed, a crash), the cluster goes with it rather than lingering.
   const pgCtl = `${isRoot() ? 'runuser -u postgres -- ' : ''}${join(bin, 'pg_ctl')} -D ${data} -m immediate stop`;
-  const watchdog = spawn('bash', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${pgCtl} >/dev/null 2>&1; rm -rf ${dir}`], { detached: true, stdio: 'ignore' });
-  watchdog.unref();
+  const watchdog = whenThisProcessIsGone(`${pgCtl} >/dev/null 2>&1; rm -rf ${dir}`, { everySeconds: 2 });
   const adminUrl = `postgres://gradbot:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {

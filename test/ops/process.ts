@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { whenThisProcessIsGone } from '../../scripts/watchdog.ts';
 
 /** The checkout's root: child processes run from here, as `npm start` and `npx gradbot` do. */
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -33,10 +34,7 @@ export function watch(args: string[], env: NodeJS.ProcessEnv): Watched {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // If this test process dies without stopping the child (vitest tearing a worker down, a crash), the child goes too
   // instead of running on as an orphan: two shard processes and two instances once did, for an hour, after a run.
-  if (child.pid) {
-    const reaper = spawn('bash', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 ${child.pid} 2>/dev/null`], { detached: true, stdio: 'ignore' });
-    reaper.unref();
-  }
+  if (child.pid) whenThisProcessIsGone(`kill -9 ${child.pid} 2>/dev/null`, { everySeconds: 1, watching: child.pid });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const logs: LogLine[] = [];
