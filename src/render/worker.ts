@@ -36,10 +36,11 @@ export function runJob(job: RenderJob): RenderResult {
  * The first picture of a thread costs several times a later one (MathJax's
  * first typesetting, Chart.js's first layout, V8 compiling the drawing code),
  * so a new worker draws one of each kind. One per turn of the thread's event
- * loop: a job or a stop that arrives meanwhile is served after the picture in
- * hand, not after the whole warm-up (a stop must never wait for a terminate
- * in the middle of a canvas call, which aborts the process). Failures here
- * are not reported: the first real job will meet them and say so.
+ * loop: a stop that arrives meanwhile is answered after the picture in hand,
+ * not after the whole warm-up (a stop must never wait for a terminate in the
+ * middle of a canvas call, which aborts the process); a job waits for the
+ * warm-up to finish. Failures here are not reported: the first real job will
+ * meet them and say so.
  */
 const WARM_UP: readonly (() => void)[] = [
   () => breakdownImage(lectureSpec()),
