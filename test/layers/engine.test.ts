@@ -310,7 +310,7 @@ describe("the spec's presets and JSON", () => {
 
 describe('the fast loops against the spec written plainly', () => {
   /** Forward and backward as layers.md writes the sums, one term at a time from index 0: no unrolling, no fusing. */
-  function plain(p: LayersParams): { loss: number; GW: Float64Array[]; dNormSq: number[] } {
+  function plain(p: LayersParams): { loss: number; GW: Float64Array[]; Gc: Float64Array[]; dNormSq: number[] } {
     const net = buildNet(p);
     const { L, n, B } = net;
     const { phi, dphi } = activation[p.act];
@@ -331,6 +331,7 @@ describe('the fast loops against the spec written plainly', () => {
     const dNormSq: number[] = [];
     dNormSq[L] = D.reduce((s, d) => s + d * d, 0);
     const GW: Float64Array[] = [];
+    const Gc: Float64Array[] = [];
     for (let k = L; k >= 1; k--) {
       const DZ = D.map((d, i) => d * dphi(net.Z[k]![i]!));
       const G = new Float64Array(n * n);
@@ -340,6 +341,11 @@ describe('the fast loops against the spec written plainly', () => {
         G[i * n + j] = s;
       }
       GW[k - 1] = G;
+      Gc[k - 1] = Float64Array.from({ length: n }, (_, i) => {
+        let s = 0;
+        for (let b = 0; b < B; b++) s += DZ[b * n + i]!;
+        return s;
+      });
       const prev = new Array<number>(B * n).fill(0);
       for (let b = 0; b < B; b++) for (let j = 0; j < n; j++) {
         let s = 0;
@@ -349,22 +355,26 @@ describe('the fast loops against the spec written plainly', () => {
       D = prev;
       dNormSq[k - 1] = D.reduce((s, d) => s + d * d, 0);
     }
-    return { loss, GW, dNormSq };
+    return { loss, GW, Gc, dNormSq };
   }
 
+  // The loops take samples in pairs and units in pairs or fours: widths and batches that leave each remainder.
   it.each([
-    [6, 'tanh'],
-    [9, 'sigmoid'],
-    [12, 'relu'],
-    [5, 'linear'],
-  ] as const)('width %i (%s): the same loss, GW and norms to the last bit', (width, act) => {
-    const p = layersParams({ width, depth: 3, batch: 4, act, seed: 20 + width });
+    [6, 'tanh', 4],
+    [9, 'sigmoid', 3],
+    [12, 'relu', 5],
+    [5, 'linear', 2],
+    [7, 'tanh', 1],
+    [1, 'sigmoid', 3],
+  ] as const)('width %i (%s), batch %i: the same loss, GW, Gc and norms to the last bit', (width, act, batch) => {
+    const p = layersParams({ width, depth: 3, batch, act, seed: 20 + width });
     const want = plain(p);
     const net = buildNet(p);
     const loss = forwardNet(net);
     backwardNet(net);
     expect(Object.is(loss, want.loss)).toBe(true);
     net.GW.forEach((g, k) => expect(Array.from(g)).toEqual(Array.from(want.GW[k]!)));
+    net.Gc.forEach((g, k) => expect(Array.from(g)).toEqual(Array.from(want.Gc[k]!)));
     expect(Array.from(net.dNormSq)).toEqual(want.dNormSq);
   });
 });
