@@ -10,7 +10,7 @@ import type { NewAnswer, NewQuiz, SlackInstallationRecord, Store } from '../../s
 export interface StorePair {
   a: Store;
   b: Store;
-  /** Closes both handles and removes the database. */
+  /** Ends a test: the next one must find the store empty (SQLite removes its file; PostgreSQL empties its database). */
   dispose(): Promise<void>;
 }
 
