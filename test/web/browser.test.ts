@@ -53,15 +53,23 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await pg?.close();
   });
 
+  let tab: Page | null = null;
+
+  /** The playground loaded afresh at this size, in the one tab all tests share: each new tab costs chromium a renderer process. */
   async function open(viewport: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(`${pg.url}/`)) outside.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    if (!tab) {
+      const page = await browser.newPage({ viewport });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(`${pg.url}/`)) outside.push(r.url());
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      tab = page;
+    }
+    const page = tab;
+    await page.setViewportSize(viewport);
     await page.goto(`${pg.url}/`);
     await page.waitForSelector('body[data-ready="true"]');
     return page;
@@ -125,7 +133,6 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await input.focus();
     await page.keyboard.press('ArrowUp');
     expect(await input.inputValue()).toBe('/explode w=500 lr=0.01');
-    await page.close();
   });
 
   it('reads on a phone-sized screen', async () => {
@@ -141,7 +148,6 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await first.scrollIntoViewIfNeeded();
     await first.evaluate((i) => (i as Img).decode());
     await page.screenshot({ path: new URL('playground-phone.png', ARTIFACTS).pathname });
-    await page.close();
   });
 
   it('shows markup in messages as text, and only **bold** and `code` as formatting', async () => {
@@ -155,7 +161,6 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     expect(await text.locator('strong').textContent()).toBe('loud');
     expect(await text.locator('code').textContent()).toBe('w=500');
     expect(await page.title()).not.toBe('1');
-    await page.close();
   });
 
   it('/layers: the popup offers it; the reply shows three pictures with alt text and the quiz in its thread', async () => {
@@ -184,7 +189,6 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the playground in chromium', () => {
     await page.setViewportSize({ width: 1280, height: 2400 });
     await reply.scrollIntoViewIfNeeded();
     await page.screenshot({ path: new URL('playground-layers.png', ARTIFACTS).pathname });
-    await page.close();
   });
 
   it('asked nothing of any other machine and logged no errors', () => {
