@@ -27,7 +27,8 @@ RUN apt-get update \
  && mkdir -p /data && chown node:node /data
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
-ENV NODE_ENV=production DATABASE_URL=sqlite:/data/gradbot.db PORT=3000 HOST=0.0.0.0
+# MALLOC_MMAP_THRESHOLD_: as in npm start (src/ops/allocator.ts says why).
+ENV NODE_ENV=production DATABASE_URL=sqlite:/data/gradbot.db PORT=3000 HOST=0.0.0.0 MALLOC_MMAP_THRESHOLD_=131072
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

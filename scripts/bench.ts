@@ -6,6 +6,7 @@ import type { Mode } from './bench/sizes.ts';
 import type { SideResult } from './bench/side.ts';
 import type { LayersBench } from './bench/layers-side.ts';
 import { class60Figures, formatClass60 } from './bench/limits-report.ts';
+import { ALLOCATOR_ENV } from '../src/ops/allocator.ts';
 import type { Class60Result } from '../test/limits/class.ts';
 
 /**
@@ -39,7 +40,8 @@ function runSide(side: 'layers'): Promise<LayersBench>;
 function runSide(side: 'gradbot' | 'baseline' | 'layers'): Promise<SideResult | LayersBench> {
   const argv = side === 'layers' ? [LAYERS_SIDE, mode] : [SIDE, side, mode];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Both sides run as npm start runs gradbot, allocator setting included (an explicit one in the environment wins).
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...ALLOCATOR_ENV, ...process.env } });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => (out += d));

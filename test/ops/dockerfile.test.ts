@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { ALLOCATOR_ENV } from '../../src/ops/allocator.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
@@ -38,5 +39,14 @@ describe('Dockerfile (no Docker engine here, so it is checked statically)', () =
     expect(runtime).toMatch(/VOLUME \["\/data"\]/);
     expect(runtime).toMatch(/DATABASE_URL=sqlite:\/data\//);
     expect(runtime).not.toMatch(/-dev\b/);
+  });
+
+  it('starts gradbot with the allocator setting npm start uses (src/ops/allocator.ts)', () => {
+    const runtime = dockerfile.split(/^FROM /m)[2]!;
+    const start = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts['start']!;
+    for (const [name, value] of Object.entries(ALLOCATOR_ENV)) {
+      expect(runtime).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));
+      expect(start).toMatch(new RegExp(`^(\\S+=\\S+ )*${name}=${value} `));
+    }
   });
 });
