@@ -107,7 +107,10 @@ export function serve(): void {
       held.length = 0;
       if (idle) clearTimeout(idle);
       const stopped: Stopped = { kind: 'stopped' };
-      return port.postMessage(stopped);
+      // Said only after the immediates already queued have run. A collection just before the stop (the idle one, or one
+      // of V8's own) leaves Node-API finalizers (canvas's native destructors) queued as immediates, and the pool
+      // terminates this thread as soon as it hears "stopped": terminated inside one of them, the whole process aborts.
+      return void setImmediate(() => setImmediate(() => port.postMessage(stopped)));
     }
     if (warming.length > 0) held.push(job);
     else answer(job);
