@@ -8,7 +8,6 @@ import type { Reply } from '../../src/reply.ts';
 import { breakdownCanvas } from '../../src/render/breakdown.ts';
 import { encodePng } from '../../src/render/card.ts';
 import { chartCanvas, chartConfig } from '../../src/render/chart.ts';
-import { COLLECT_WHEN_IDLE_MS } from '../../src/render/collection.ts';
 import { caller, type BenchBot } from './bots.ts';
 
 const BUSY = /busy/i;
@@ -166,14 +165,7 @@ export function collect(): void {
   gcFn?.();
 }
 
-/**
- * RSS at rest: after the render workers' own collection once they are idle
- * (src/render/collection.ts) and a full collection here. Read straight after
- * a burst, RSS also held whatever garbage each thread had not yet collected,
- * which moved the readings by tens of MB from one to the next.
- */
-export async function rssMb(): Promise<number> {
-  await new Promise((r) => setTimeout(r, COLLECT_WHEN_IDLE_MS + 500));
+export function rssMb(): number {
   collect();
   collect();
   return process.memoryUsage().rss / 2 ** 20;

@@ -82,7 +82,7 @@ try {
         say(`  ${done} renders, RSS ${rssMbQuick().toFixed(0)} MB`);
       }
     });
-    const mb = await rssMb();
+    const mb = rssMb();
     const m = process.memoryUsage();
     rss.push({ renders: b.renders(), mb, mainHeapMb: m.heapUsed / 2 ** 20, externalMb: m.external / 2 ** 20, cacheMb: (b.cache()?.bytes ?? 0) / 2 ** 20, openQuizzes: await b.openQuizzes() });
     say(`  RSS after ${b.renders()} renders: ${rss[rss.length - 1]!.mb.toFixed(1)} MB`);

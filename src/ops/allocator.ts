@@ -7,7 +7,9 @@
  * which fragment: the process held more and more. Fixed at 128 KiB (which
  * also stops it moving), the bench's gradbot side held 474 MB after 103
  * renders and 508 MB after 5,000 (+34 MB, of which the render cache filling
- * to its bound is 19 MB), against 533 and 614 MB (+81 MB) without.
+ * to its bound is 19 MB), against 533 and 614 MB (+81 MB) without (read
+ * 1.5 s after the renders, with the workers collecting when idle, as the
+ * bench then did; read straight after them, as it does now: 498 -> 516 MB).
  *
  * It costs drawing time: each larger temporary buffer is now mapped and
  * unmapped (a breakdown card 38 instead of 33 ms, a chart 28 instead of 24 ms,

@@ -9,7 +9,6 @@ import { layersImages } from './layers/images.ts';
 import { layersParams } from '../engine/layers/index.ts';
 import { layersQuizFacts } from '../quiz/layers-questions.ts';
 import { lowerThisThreadPriority } from './thread-priority.ts';
-import { COLLECT_EVERY, COLLECT_WHEN_IDLE_MS } from './collection.ts';
 
 /** A render worker: one job at a time; fonts, MathJax and Chart.js load once per thread. */
 
@@ -50,6 +49,17 @@ const WARM_UP: readonly (() => void)[] = [
   () => layersQuizFacts(layersImages(layersParams({ depth: 3, width: 8, batch: 4, steps: 3 })).report.run),
 ];
 
+/**
+ * Every picture leaves native memory behind (formula bitmaps, librsvg
+ * handles, Pango layouts) that is freed only when V8 collects the small JS
+ * objects holding it, and V8, seeing little JS garbage, waits: left alone,
+ * two workers' memory floated up by about 100 MB over 600 renders. A full
+ * collection between jobs keeps it flat; it is not cheap (a full heap with
+ * MathJax in it), so every 100 jobs: every 25 cost about 15% of the
+ * throughput, every 100 a few percent (npm run bench, docs/performance.md).
+ */
+const COLLECT_EVERY = 100;
+
 /** V8's gc(), which Node exposes only with --expose-gc; turned on for this thread's new contexts. */
 function collector(): (() => void) | null {
   const exposed = (globalThis as { gc?: () => void }).gc;
@@ -71,20 +81,14 @@ export function serve(): void {
   lowerThisThreadPriority();
   const gc = collector();
   let jobs = 0;
-  let idle: NodeJS.Timeout | null = null;
   let warming: (() => void)[] = [];
   // A job that arrives during the warm-up waits for it to finish, as it waited in the port when the warm-up was one call.
   const held: RenderJob[] = [];
   const answer = (job: RenderJob) => {
-    if (idle) clearTimeout(idle);
     const result = runJob(job);
     port.postMessage(result, !result.ok ? [] : 'image' in result ? [result.image.png] : result.layers.images.map((i) => i.png));
-    if (!gc) return;
     // After the answer is on its way; a job that arrives meanwhile waits the few ms.
-    if (++jobs % COLLECT_EVERY === 0) setImmediate(gc);
-    idle = setTimeout(gc, COLLECT_WHEN_IDLE_MS);
-    // The timer alone must not keep the thread alive.
-    idle.unref();
+    if (gc && ++jobs % COLLECT_EVERY === 0) setImmediate(gc);
   };
   const warmStep = () => {
     try {
@@ -105,10 +109,9 @@ export function serve(): void {
       // failed any job it sent, as closed).
       warming = [];
       held.length = 0;
-      if (idle) clearTimeout(idle);
       const stopped: Stopped = { kind: 'stopped' };
-      // Said only after the immediates already queued have run. A collection just before the stop (the idle one, or one
-      // of V8's own) leaves Node-API finalizers (canvas's native destructors) queued as immediates, and the pool
+      // Said only after the immediates already queued have run. A collection just before the stop (every 100th job's,
+      // or one of V8's own) leaves Node-API finalizers (canvas's native destructors) queued as immediates, and the pool
       // terminates this thread as soon as it hears "stopped": terminated inside one of them, the whole process aborts.
       return void setImmediate(() => setImmediate(() => port.postMessage(stopped)));
     }
